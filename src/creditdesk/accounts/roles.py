@@ -1,0 +1,72 @@
+"""The roles of a credit department and the permissions each one holds."""
+
+from django.utils.translation import gettext_lazy as _
+
+READ_EVERYTHING = [
+    "customers.view_customer",
+    "customers.view_all_customers",
+    "customers.view_contact",
+    "customers.view_document",
+    "customers.view_communication",
+    "audit.view_auditentry",
+    "currencies.view_exchangerate",
+    "imports.view_importbatch",
+]
+KEEP_CREDIT_FILES = [
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_contact",
+    "customers.change_contact",
+    "customers.delete_contact",
+    "customers.add_document",
+    "customers.delete_document",
+    "customers.add_communication",
+    "imports.add_importbatch",
+]
+
+ROLES: dict[str, dict[str, object]] = {
+    "admin": {
+        "label": _("Administrator"),
+        "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
+                        "accounts.manage_users"],
+    },
+    "credit_manager": {
+        "label": _("Credit manager"),
+        "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate"],
+    },
+    "credit_analyst": {
+        "label": _("Credit analyst"),
+        "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES],
+    },
+    "collector": {
+        "label": _("Collector"),
+        "permissions": [
+            "customers.view_customer",
+            "customers.view_all_customers",
+            "customers.view_contact",
+            "customers.view_document",
+            "customers.view_communication",
+            "customers.add_communication",
+            "currencies.view_exchangerate",
+        ],
+    },
+    "sales": {
+        "label": _("Sales"),
+        "permissions": [
+            "customers.view_customer",
+            "customers.view_contact",
+            "customers.view_document",
+            "customers.view_communication",
+            "customers.add_communication",
+            "currencies.view_exchangerate",
+        ],
+    },
+    "cfo": {
+        "label": _("CFO / finance director"),
+        "permissions": [*READ_EVERYTHING],
+    },
+    "auditor": {
+        "label": _("Auditor"),
+        "permissions": [*READ_EVERYTHING],
+    },
+}

@@ -1,0 +1,10 @@
+"""The overview page a user lands on after login."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from creditdesk.core.selectors import overview
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"overview": overview(request.user)})

@@ -1,0 +1,54 @@
+"""Writes about currencies: the known list and the daily exchange rates, audited."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from creditdesk.audit.services import record_audit
+from creditdesk.core.permissions import require
+from creditdesk.currencies.iso4217 import CURRENCIES
+from creditdesk.currencies.models import Currency, ExchangeRate
+
+
+def ensure_currencies() -> None:
+    """A new database knows the common ISO 4217 currencies without anyone typing them in."""
+    Currency.objects.bulk_create(
+        [Currency(code=code, name=name, minor_units=units) for code, name, units in CURRENCIES],
+        ignore_conflicts=True,
+    )
+
+
+def parse_rate(value: object) -> Decimal:
+    """A rate is a positive decimal; anything else is refused with a reason."""
+    try:
+        rate = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"rate": _("“%(value)s” is not a number.") % {"value": value}}) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ValidationError({"rate": _("An exchange rate must be greater than zero.")})
+    return rate
+
+
+@transaction.atomic
+def set_exchange_rate(
+    actor: AbstractBaseUser, currency: str, rate_date: dt.date, rate: object, source: str = ""
+) -> ExchangeRate:
+    """Record the day's rate for a currency, replacing that day's earlier rate with an audit entry."""
+    require(actor, "currencies.add_exchangerate")
+    if not Currency.objects.filter(code=currency).exists():
+        raise ValidationError({"currency": _("Unknown currency %(code)s.") % {"code": currency}})
+    value = parse_rate(rate)
+    existing = ExchangeRate.objects.select_for_update().filter(currency_id=currency, rate_date=rate_date).first()
+    if existing is None:
+        existing = ExchangeRate.objects.create(currency_id=currency, rate_date=rate_date, rate=value, source=source)
+        record_audit(actor, "exchange_rate.create", existing, {"rate": [None, value]})
+    elif existing.rate != value:
+        before = existing.rate
+        existing.rate, existing.source = value, source
+        existing.save(update_fields=["rate", "source"])
+        record_audit(actor, "exchange_rate.update", existing, {"rate": [before, value]})
+    return existing

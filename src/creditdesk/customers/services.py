@@ -1,0 +1,192 @@
+"""Writes to the credit file: every one validated, in one transaction, and audited."""
+
+import hashlib
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.audit.services import diff, record_audit, snapshot
+from creditdesk.core.permissions import require
+from creditdesk.customers.choices import STATUSES_NEEDING_REASON
+from creditdesk.customers.models import Communication, Contact, Customer, Document
+from creditdesk.customers.selectors import check_visible
+from creditdesk.customers.uscc import normalise_uscc
+
+CUSTOMER_FIELDS = [
+    "code", "external_id", "name", "local_name", "uscc", "registration_number", "tax_number", "country",
+    "industry", "size", "founded_on", "address", "language", "currency", "payment_terms_days", "owner",
+    "analyst", "collector", "status", "parent",
+]
+CONTACT_FIELDS = ["name", "title", "role", "email", "phone", "language", "is_primary", "notes"]
+DOCUMENT_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".doc", ".csv", ".txt", ".zip"}
+
+
+def next_customer_code() -> str:
+    """Customer numbers run C000001, C000002, … unless the ERP's own number is given."""
+    last = Customer.objects.filter(code__regex=r"^C[0-9]{6,}$").order_by("-code").values_list("code", flat=True)
+    number = int(last[0][1:]) + 1 if last else 1
+    return f"C{number:06d}"
+
+
+def check_no_cycle(customer: Customer) -> None:
+    """A company cannot end up as its own parent, however deep the group."""
+    seen = {customer.pk}
+    parent_id = customer.parent_id
+    while parent_id is not None:
+        if parent_id in seen:
+            raise ValidationError({"parent": _("This parent would make the group a circle.")})
+        seen.add(parent_id)
+        parent_id = Customer.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+
+
+def validate_customer(customer: Customer) -> None:
+    """Field rules, uniqueness and group shape, before anything is written."""
+    customer.uscc = normalise_uscc(customer.uscc) if customer.uscc else None
+    customer.external_id = customer.external_id or None
+    if customer.country == "CN" and not customer.uscc and customer.status != "prospect":
+        raise ValidationError({"uscc": _("A Chinese customer needs its unified social credit code.")})
+    customer.full_clean()
+    check_no_cycle(customer)
+
+
+def check_reason(customer: Customer, before_status: str | None, reason: str) -> None:
+    """Putting a customer on hold, blocking or closing it always says why."""
+    if customer.status != before_status and customer.status in STATUSES_NEEDING_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Say why the status changes to “%(status)s”.")
+                               % {"status": customer.get_status_display()}})
+
+
+@transaction.atomic
+def create_customer(actor: AbstractBaseUser, data: dict[str, Any], reason: str = "") -> Customer:
+    """Open a credit file."""
+    require(actor, "customers.add_customer")
+    customer = Customer(**data)
+    customer.code = customer.code or next_customer_code()
+    validate_customer(customer)
+    check_reason(customer, None, reason)
+    customer.save()
+    record_audit(actor, "customer.create", customer, diff({}, snapshot(customer, CUSTOMER_FIELDS)), reason)
+    return customer
+
+
+@transaction.atomic
+def update_customer(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any], reason: str = "") -> Customer:
+    """Change master data; only the fields that really changed are written and audited."""
+    require(actor, "customers.change_customer")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = snapshot(customer, CUSTOMER_FIELDS)
+    for field, value in data.items():
+        setattr(customer, field, value)
+    validate_customer(customer)
+    changes = diff(before, snapshot(customer, CUSTOMER_FIELDS))
+    if not changes:
+        return customer
+    check_reason(customer, before["status"], reason)
+    customer.save()
+    record_audit(actor, "customer.update", customer, changes, reason)
+    return customer
+
+
+@transaction.atomic
+def save_contact(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any],
+                 contact: Contact | None = None) -> Contact:
+    """Add a contact or change one; one primary contact per customer."""
+    require(actor, "customers.change_contact" if contact else "customers.add_contact")
+    before = snapshot(contact, CONTACT_FIELDS) if contact else {}
+    contact = contact or Contact(customer=customer)
+    for field, value in data.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    changes = diff(before, snapshot(contact, CONTACT_FIELDS))
+    if not changes:
+        return contact
+    contact.save()
+    if contact.is_primary:
+        customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+    record_audit(actor, "contact.update" if before else "contact.create", contact, changes)
+    return contact
+
+
+@transaction.atomic
+def delete_contact(actor: AbstractBaseUser, contact: Contact, reason: str = "") -> None:
+    """Remove a contact; the audit entry keeps what it said."""
+    require(actor, "customers.delete_contact")
+    removed = {field: [value, None] for field, value in snapshot(contact, CONTACT_FIELDS).items()}
+    record_audit(actor, "contact.delete", contact, removed, reason)
+    contact.delete()
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """Only office documents and images within the size limit; returns the safe extension."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in DOCUMENT_EXTENSIONS:
+        raise ValidationError({"file": _("Files of type “%(suffix)s” are not accepted. Allowed: %(allowed)s.")
+                               % {"suffix": suffix or "?", "allowed": ", ".join(sorted(DOCUMENT_EXTENSIONS))}})
+    if upload.size is None or upload.size > settings.CREDITDESK_MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)d MB.")
+                               % {"mb": settings.CREDITDESK_MAX_UPLOAD_BYTES // (1024 * 1024)}})
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    return suffix
+
+
+@transaction.atomic
+def upload_document(actor: AbstractBaseUser, customer: Customer, upload: UploadedFile,
+                    data: dict[str, Any]) -> Document:
+    """Keep a document in the credit file with its type, dates and a hash of its content."""
+    require(actor, "customers.add_document")
+    check_visible(actor, customer)
+    check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    document = Document(customer=customer, uploaded_by=actor, original_name=PurePath(upload.name or "").name[:255],
+                        size=upload.size or 0, sha256=digest.hexdigest(), **data)
+    if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
+        raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+    document.file.save(f"{digest.hexdigest()[:16]}{PurePath(upload.name or '').suffix.lower()}", upload, save=False)
+    document.full_clean()
+    document.save()
+    record_audit(actor, "document.upload", document, {
+        "title": [None, document.title], "doc_type": [None, document.doc_type],
+        "file": [None, document.original_name], "sha256": [None, document.sha256],
+    })
+    return document
+
+
+@transaction.atomic
+def delete_document(actor: AbstractBaseUser, document: Document, reason: str) -> Document:
+    """Take a document out of the file; it is kept, marked deleted, so nothing is lost."""
+    require(actor, "customers.delete_document")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the document is removed.")})
+    document.deleted_at = timezone.now()
+    document.save(update_fields=["deleted_at"])
+    record_audit(actor, "document.delete", document, {"deleted_at": [None, document.deleted_at]}, reason)
+    return document
+
+
+@transaction.atomic
+def log_communication(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any]) -> Communication:
+    """Note a call, visit, e-mail or meeting and when to follow up."""
+    require(actor, "customers.add_communication")
+    check_visible(actor, customer)
+    entry = Communication(customer=customer, user=actor, **data)
+    if entry.contact_id and entry.contact.customer_id != customer.pk:
+        raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    if entry.follow_up_on and entry.follow_up_on < entry.occurred_on:
+        raise ValidationError({"follow_up_on": _("The follow-up date is before the communication.")})
+    entry.full_clean()
+    entry.save()
+    record_audit(actor, "communication.create", entry, {
+        "kind": [None, entry.kind], "occurred_on": [None, entry.occurred_on], "summary": [None, entry.summary],
+        "follow_up_on": [None, entry.follow_up_on],
+    })
+    return entry
