@@ -1,5 +1,43 @@
-"""The JSON API: one NinjaAPI with a router per domain, bearer tokens or the session to log in."""
+"""The JSON API: one NinjaAPI with a router per domain; bearer tokens or the session to log in."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
-api = NinjaAPI(title="CreditDesk API", version="1", urls_namespace="api")
+from creditdesk.accounts.api import BearerToken
+from creditdesk.accounts.api import router as accounts_router
+from creditdesk.audit.api import router as audit_router
+from creditdesk.core.api import error_body
+from creditdesk.currencies.api import router as currencies_router
+from creditdesk.currencies.selectors import MissingExchangeRate
+from creditdesk.customers.api import router as customers_router
+from creditdesk.imports.api import router as imports_router
+
+api = NinjaAPI(
+    title="CreditDesk API",
+    version="1",
+    description="Credit files, audit trail, exchange rates and imports. Send `Authorization: Bearer <token>`.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/accounts", accounts_router)
+api.add_router("/customers", customers_router)
+api.add_router("/audit", audit_router)
+api.add_router("/exchange-rates", currencies_router)
+api.add_router("/imports", imports_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return api.create_response(request, error_body(error), status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(MissingExchangeRate)
+def missing_rate(request: HttpRequest, error: MissingExchangeRate) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=422)

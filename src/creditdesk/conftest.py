@@ -1,8 +1,8 @@
 """Test settings shared by every app: files in a temporary folder, browser tests only with Chromium."""
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,8 +10,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+def test_settings(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files in a temporary folder; a fast password hash, since tests log in hundreds of users."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -66,3 +66,6 @@ class ChainHead(models.Model):
 
     position = models.BigIntegerField(default=0)
     chain_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"chain head at {self.position}"

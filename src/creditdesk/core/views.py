@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from creditdesk.core.selectors import overview
+from creditdesk.customers.choices import CustomerStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"overview": overview(request.user)})
+    return render(request, "core/home.html", {"overview": overview(request.user), "statuses": CustomerStatus.choices})

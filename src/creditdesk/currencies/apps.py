@@ -18,3 +18,4 @@ class CurrenciesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(seed_currencies, sender=self, dispatch_uid="creditdesk.seed_currencies")
+        from creditdesk.currencies import importers  # noqa: F401  registers the exchange-rates import

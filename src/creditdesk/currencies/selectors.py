@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from creditdesk.currencies.models import Currency, ExchangeRate
@@ -51,9 +52,7 @@ def convert(amount: Decimal, from_currency: str, to_currency: str, on: dt.date) 
     return value.quantize(Decimal(1).scaleb(-minor_units(to_currency)), rounding=ROUND_HALF_UP)
 
 
-def exchange_rates(currency: str = "") -> "list[ExchangeRate]":
+def rate_history(currency: str = "") -> QuerySet[ExchangeRate]:
     """The rate table newest first, optionally for one currency."""
     rates = ExchangeRate.objects.order_by("-rate_date", "currency_id")
-    if currency:
-        rates = rates.filter(currency_id=currency)
-    return list(rates[:500])
+    return rates.filter(currency_id=currency) if currency else rates

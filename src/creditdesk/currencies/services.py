@@ -1,11 +1,12 @@
 """Writes about currencies: the known list and the daily exchange rates, audited."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import record_audit
@@ -30,6 +31,16 @@ def parse_rate(value: object) -> Decimal:
         raise ValidationError({"rate": _("“%(value)s” is not a number.") % {"value": value}}) from None
     if not rate.is_finite() or rate <= 0:
         raise ValidationError({"rate": _("An exchange rate must be greater than zero.")})
+    # Round to what the column keeps, so the audit trail and "unchanged" checks see the stored value,
+    # and refuse what the column cannot hold instead of failing in the database.
+    field = cast(models.DecimalField, ExchangeRate._meta.get_field("rate"))
+    whole_digits = field.max_digits - field.decimal_places
+    if rate.adjusted() < whole_digits:
+        rate = rate.quantize(Decimal(1).scaleb(-field.decimal_places), rounding=ROUND_HALF_UP)
+    if rate == 0:
+        raise ValidationError({"rate": _("An exchange rate must be greater than zero.")})
+    if rate.adjusted() >= whole_digits:
+        raise ValidationError({"rate": _("“%(value)s” is too large for an exchange rate.") % {"value": value}})
     return rate
 
 

@@ -1,4 +1,6 @@
 from django.urls import path
 
+from creditdesk.currencies import views
+
 app_name = "currencies"
-urlpatterns: list = []
+urlpatterns = [path("", views.rates, name="rates")]

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from creditdesk.core.permissions import require
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 
 SORTS = {
@@ -114,12 +115,29 @@ def group_members(root: Customer) -> list[tuple[int, Customer]]:
     return ordered
 
 
+def customer_group(customer: Customer) -> list[tuple[int, Customer]]:
+    """The whole group the customer belongs to, from its top company down; empty when standalone."""
+    root = (group_ancestors(customer) or [customer])[0]
+    if root.pk == customer.pk and not customer.children.exists():
+        return []
+    return group_members(root)
+
+
 def customer_contacts(customer: Customer) -> QuerySet[Contact]:
     return customer.contacts.all()
 
 
-def customer_documents(customer: Customer) -> QuerySet[Document]:
+def customer_documents(user: AbstractBaseUser | AnonymousUser, customer: Customer) -> QuerySet[Document]:
+    """Documents still in the file; deleted ones stay in the database for the audit trail."""
+    require(user, "customers.view_document")
     return customer.documents.filter(deleted_at__isnull=True).select_related("uploaded_by")
+
+
+def get_document(user: AbstractBaseUser | AnonymousUser, customer: Customer, pk: int) -> Document:
+    document = customer_documents(user, customer).filter(pk=pk).first()
+    if document is None:
+        raise Http404(_("No such document."))
+    return document
 
 
 def customer_communications(customer: Customer) -> QuerySet[Communication]:

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
-from creditdesk.customers.choices import STATUSES_NEEDING_REASON
+from creditdesk.customers.choices import STATUSES_NEEDING_REASON, CustomerStatus
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 from creditdesk.customers.selectors import check_visible
 from creditdesk.customers.uscc import normalise_uscc
@@ -29,10 +30,27 @@ DOCUMENT_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx"
 
 
 def next_customer_code() -> str:
-    """Customer numbers run C000001, C000002, … unless the ERP's own number is given."""
-    last = Customer.objects.filter(code__regex=r"^C[0-9]{6,}$").order_by("-code").values_list("code", flat=True)
-    number = int(last[0][1:]) + 1 if last else 1
-    return f"C{number:06d}"
+    """Customer numbers run C000001, C000002, … (past C999999 too) unless the ERP's own number is given."""
+    last = (
+        Customer.objects.filter(code__regex=r"^C[0-9]{6,}$")
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return f"C{int(last[1:]) + 1 if last else 1:06d}"
+
+
+def save_numbered(customer: Customer) -> None:
+    """Two people opening files at the same moment may draw the same number: the second draws again."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                customer.save()
+            return
+        except IntegrityError:
+            if attempt == 4 or Customer.objects.filter(code=customer.code).count() == 0:
+                raise
+            customer.code = next_customer_code()
 
 
 def check_no_cycle(customer: Customer) -> None:
@@ -46,12 +64,17 @@ def check_no_cycle(customer: Customer) -> None:
         parent_id = Customer.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
 
 
+def check_uscc_required(customer: Customer) -> None:
+    """A Chinese company we trade with is identified by its unified social credit code."""
+    if customer.country == "CN" and not customer.uscc and customer.status != CustomerStatus.PROSPECT:
+        raise ValidationError({"uscc": _("A Chinese customer needs its unified social credit code.")})
+
+
 def validate_customer(customer: Customer) -> None:
     """Field rules, uniqueness and group shape, before anything is written."""
     customer.uscc = normalise_uscc(customer.uscc) if customer.uscc else None
     customer.external_id = customer.external_id or None
-    if customer.country == "CN" and not customer.uscc and customer.status != "prospect":
-        raise ValidationError({"uscc": _("A Chinese customer needs its unified social credit code.")})
+    check_uscc_required(customer)
     customer.full_clean()
     check_no_cycle(customer)
 
@@ -68,10 +91,14 @@ def create_customer(actor: AbstractBaseUser, data: dict[str, Any], reason: str =
     """Open a credit file."""
     require(actor, "customers.add_customer")
     customer = Customer(**data)
+    numbered = not customer.code
     customer.code = customer.code or next_customer_code()
     validate_customer(customer)
     check_reason(customer, None, reason)
-    customer.save()
+    if numbered:
+        save_numbered(customer)
+    else:
+        customer.save()
     record_audit(actor, "customer.create", customer, diff({}, snapshot(customer, CUSTOMER_FIELDS)), reason)
     return customer
 
@@ -108,9 +135,13 @@ def save_contact(actor: AbstractBaseUser, customer: Customer, data: dict[str, An
     if not changes:
         return contact
     contact.save()
-    if contact.is_primary:
-        customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
     record_audit(actor, "contact.update" if before else "contact.create", contact, changes)
+    if contact.is_primary:
+        for other in customer.contacts.exclude(pk=contact.pk).filter(is_primary=True):
+            other.is_primary = False
+            other.save(update_fields=["is_primary"])
+            record_audit(actor, "contact.update", other, {"is_primary": [True, False]},
+                         _("%(name)s became the primary contact.") % {"name": contact.name})
     return contact
 
 
@@ -151,8 +182,8 @@ def upload_document(actor: AbstractBaseUser, customer: Customer, upload: Uploade
                         size=upload.size or 0, sha256=digest.hexdigest(), **data)
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
         raise ValidationError({"expires_on": _("A document cannot expire before it was issued.")})
+    document.full_clean(exclude=["file"])
     document.file.save(f"{digest.hexdigest()[:16]}{PurePath(upload.name or '').suffix.lower()}", upload, save=False)
-    document.full_clean()
     document.save()
     record_audit(actor, "document.upload", document, {
         "title": [None, document.title], "doc_type": [None, document.doc_type],

@@ -1,0 +1,94 @@
+"""Benchmark `creditdesk demo-data` against the simplest direct way of writing the same customer rows.
+
+Run `.venv/bin/python bench/demo_data.py` (BENCH_CUSTOMERS sets the portfolio size, default 100,000). The
+command runs in a fresh temporary SQLite database; the baseline is one sqlite3 `executemany` of the very
+customer rows the command stored, into a bare table with the same columns. Prints one JSON line and writes
+it to var/bench/demo-data.json.
+"""
+
+import io
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import django
+from django.core.management import call_command
+from django.db import connections
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+RESULT_FILE = PROJECT_DIR / "var" / "bench" / "demo-data.json"
+GOAL_SECONDS = 120
+TABLE = "customers_customer"
+
+
+def use_fresh_database(workdir: Path) -> Path:
+    """Point Django at a new database file before it reads its settings, so no real data is touched."""
+    database = workdir / "creditdesk.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["CREDITDESK_VAR"] = str(workdir / "var")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "creditdesk.settings"
+    return database
+
+
+def command_seconds(customers: int) -> float:
+    """Migrate untimed, then time the command exactly as an operator runs it."""
+    django.setup()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("demo_data", customers=customers, seed=1, stdout=io.StringIO())
+    elapsed = time.perf_counter() - started
+    connections.close_all()
+    return elapsed
+
+
+def stored_customers(database: Path) -> tuple[list[tuple[str, str]], list[tuple[Any, ...]]]:
+    """The customer table's columns with their declared types, and its rows as the command stored them."""
+    with closing(sqlite3.connect(database)) as connection:
+        columns = [(row[1], row[2]) for row in connection.execute(f"PRAGMA table_info({TABLE})")]
+        names = ", ".join(f'"{name}"' for name, _ in columns)
+        rows = connection.execute(f"SELECT {names} FROM {TABLE} ORDER BY id").fetchall()
+    return columns, rows
+
+
+def baseline_seconds(database: Path, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> float:
+    """The simplest direct way: one executemany into a bare table (no keys, no indexes) and one commit."""
+    with closing(sqlite3.connect(database)) as connection:
+        definitions = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+        connection.execute(f"CREATE TABLE customer ({definitions})")
+        started = time.perf_counter()
+        connection.executemany(f"INSERT INTO customer VALUES ({', '.join('?' * len(columns))})", rows)
+        connection.commit()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    """Run both, print the result as one JSON line and keep it under var/bench/."""
+    customers = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
+    with tempfile.TemporaryDirectory(prefix="creditdesk-bench-") as tmp:
+        workdir = Path(tmp)
+        database = use_fresh_database(workdir)
+        seconds = command_seconds(customers)
+        columns, rows = stored_customers(database)
+        baseline = baseline_seconds(workdir / "baseline.sqlite3", columns, rows)
+    result = {
+        "bench": "demo-data",
+        "customers": customers,
+        "seconds": round(seconds, 2),
+        "baseline_seconds": round(baseline, 3),
+        "ratio": round(seconds / baseline, 1),
+        "goal_seconds": GOAL_SECONDS,
+        "goal": f"seconds <= {GOAL_SECONDS}",
+    }
+    line = json.dumps(result)
+    print(line)
+    RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RESULT_FILE.write_text(line + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Bearer-token authentication and the caller's own tokens."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from creditdesk.accounts.models import ApiToken
+from creditdesk.accounts.services import authenticate_token, create_api_token, revoke_api_token
+
+router = Router(tags=["accounts"])
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer cd_…` as issued by `creditdesk token create`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class MeOut(Schema):
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    roles: list[str]
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class NewTokenOut(TokenOut):
+    token: str
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    return {"username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
+            "email": user.email, "roles": list(user.groups.values_list("name", flat=True))}
+
+
+@router.get("/tokens", response=list[TokenOut])
+def my_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request.user))
+
+
+@router.post("/tokens", response={201: NewTokenOut})
+def new_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    token, plain = create_api_token(request.user, request.user, payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut)
+def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+    return revoke_api_token(request.user, get_object_or_404(ApiToken, pk=token_id, user=request.user))

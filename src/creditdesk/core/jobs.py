@@ -1,0 +1,15 @@
+"""The daily job list: each domain adds its nightly step here, in the order they must run."""
+
+from collections.abc import Callable
+
+from creditdesk.audit.services import seal_audit_chain
+
+DAILY_JOBS: list[tuple[str, Callable[[], object]]] = [
+    ("seal audit chain", seal_audit_chain),
+]
+
+
+def run_daily_jobs() -> dict[str, object]:
+    """Run every daily job in order and report what each did."""
+    return {name: job() for name, job in DAILY_JOBS}
+

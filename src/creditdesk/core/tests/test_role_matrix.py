@@ -1,0 +1,186 @@
+"""Who may open and do what: every role against every page and endpoint of the credit file.
+
+Sales see only the customers they own (others are 404, as if they did not exist); collectors,
+CFOs and auditors read everything; only admins, credit managers and analysts keep credit files;
+anonymous callers are sent to the login page, or get 401 from the API.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from creditdesk.accounts.roles import ROLES
+from creditdesk.accounts.services import create_api_token
+from creditdesk.customers.services import upload_document
+from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
+
+KEEPERS = {"admin", "credit_manager", "credit_analyst"}
+READERS = KEEPERS | {"cfo", "auditor"}
+LOGGERS = KEEPERS | {"collector", "sales"}
+RATE_SETTERS = {"admin", "credit_manager"}
+ALL = set(ROLES)
+
+
+def allowed(roles: set[str], yes: int, no: int = 403) -> dict[str, int]:
+    return {role: yes if role in roles else no for role in ROLES}
+
+
+@pytest.fixture
+def world(db):
+    """Two customers: one owned by the sales user, one by somebody else, with a document each."""
+    manager = UserFactory(username="boss", role="credit_manager")
+    users = {role: UserFactory(username=f"u_{role}", role=role) for role in ROLES}
+    own = CustomerFactory(owner=users["sales"])
+    other = CustomerFactory()
+    docs = {}
+    for customer in (own, other):
+        upload = SimpleUploadedFile("licence.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        docs[customer.pk] = upload_document(manager, customer, upload, {"doc_type": "business_licence",
+                                                                        "title": "Licence"}).pk
+    return {"users": users, "own": own, "other": other, "docs": docs}
+
+
+def web(world, role: str) -> Client:
+    client = Client()
+    client.force_login(world["users"][role])
+    return client
+
+
+PAGES = [
+    ("/", allowed(ALL, 200)),
+    ("/customers/", allowed(ALL, 200)),
+    ("/customers/new", allowed(KEEPERS, 200)),
+    ("/customers/{own}/", allowed(ALL, 200)),
+    ("/customers/{own}/contacts/", allowed(ALL, 200)),
+    ("/customers/{own}/documents/", allowed(ALL, 200)),
+    ("/customers/{own}/communications/", allowed(ALL, 200)),
+    ("/customers/{own}/history/", allowed(ALL, 200)),
+    ("/customers/{own}/documents/{own_doc}/file", allowed(ALL, 200)),
+    ("/customers/{other}/", {**allowed(ALL, 200), "sales": 404}),
+    ("/customers/{other}/documents/{other_doc}/file", {**allowed(ALL, 200), "sales": 404}),
+    ("/customers/{own}/edit", allowed(KEEPERS, 200)),
+    ("/customers/{other}/edit", {**allowed(KEEPERS, 200), "sales": 404}),
+    ("/audit/", allowed(READERS, 200)),
+    ("/imports/", allowed(READERS, 200)),
+    ("/imports/upload", allowed(KEEPERS, 200)),
+    ("/currencies/", allowed(ALL, 200)),
+    ("/account/", allowed(ALL, 200)),
+]
+
+
+def fill(url: str, world) -> str:
+    return url.format(own=world["own"].pk, other=world["other"].pk, own_doc=world["docs"][world["own"].pk],
+                      other_doc=world["docs"][world["other"].pk])
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_pages(world, role, url, expected):
+    assert web(world, role).get(fill(url, world)).status_code == expected[role]
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_pages_need_a_login(world, url, expected):
+    response = Client().get(fill(url, world))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def new_customer_form(n: int) -> dict[str, object]:
+    return {"name": f"Form Co {n}", "local_name": "", "code": "", "external_id": "", "uscc": valid_uscc(900 + n),
+            "country": "CN", "industry": "C", "size": "", "language": "zh-hans", "currency": "CNY",
+            "payment_terms_days": 30, "status": "active", "reason": ""}
+
+
+WRITES = [
+    ("post", "/customers/new", lambda n: new_customer_form(n), allowed(KEEPERS, 302)),
+    ("post", "/customers/{own}/contacts/add", lambda n: {"name": "Li Lei", "role": "finance", "language": "zh-hans"},
+     allowed(KEEPERS, 302)),
+    ("post", "/customers/{own}/communications/add",
+     lambda n: {"kind": "call", "occurred_on": "2026-11-20", "summary": "Chased the October invoices."},
+     allowed(LOGGERS, 302)),
+    ("post", "/customers/{other}/communications/add",
+     lambda n: {"kind": "call", "occurred_on": "2026-11-20", "summary": "Chased."},
+     {**allowed(LOGGERS, 302), "sales": 404}),
+    ("post", "/customers/{own}/documents/{own_doc}/delete", lambda n: {"reason": "Expired copy"},
+     allowed(KEEPERS, 302)),
+    ("post", "/currencies/", lambda n: {"currency": "USD", "rate_date": "2026-11-27", "rate": "7.1234"},
+     allowed(RATE_SETTERS, 302)),
+]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize(("method", "url", "data", "expected"), WRITES, ids=[w[1] for w in WRITES])
+def test_writes(world, role, method, url, data, expected):
+    response = getattr(web(world, role), method)(fill(url, world), data(len(role)))
+    assert response.status_code == expected[role], response.content[:500]
+
+
+def test_document_upload_by_role(world):
+    for role in sorted(ROLES):
+        upload = SimpleUploadedFile("statement.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        response = web(world, role).post(fill("/customers/{own}/documents/upload", world),
+                                         {"doc_type": "financial_statement", "title": "FY2025", "upload": upload})
+        assert response.status_code == (302 if role in KEEPERS else 403), role
+
+
+def api(world, role: str) -> Client:
+    user = world["users"][role]
+    _token, plain = create_api_token(user, user, "test")
+    return Client(headers={"Authorization": f"Bearer {plain}"})
+
+
+API = [
+    ("get", "/api/accounts/me", None, allowed(ALL, 200)),
+    ("get", "/api/customers/", None, allowed(ALL, 200)),
+    ("get", "/api/customers/{own}", None, allowed(ALL, 200)),
+    ("get", "/api/customers/{other}", None, {**allowed(ALL, 200), "sales": 404}),
+    ("get", "/api/customers/{own}/contacts", None, allowed(ALL, 200)),
+    ("get", "/api/customers/{own}/documents", None, allowed(ALL, 200)),
+    ("get", "/api/customers/{own}/documents/{own_doc}/file", None, allowed(ALL, 200)),
+    ("get", "/api/customers/{own}/communications", None, allowed(ALL, 200)),
+    ("post", "/api/customers/", {"name": "API Co", "country": "DE", "currency": "EUR"}, allowed(KEEPERS, 201)),
+    ("patch", "/api/customers/{own}", {"address": "1 Nanjing Road"}, allowed(KEEPERS, 200)),
+    ("post", "/api/customers/{own}/contacts", {"name": "Wang Fang"}, allowed(KEEPERS, 201)),
+    ("post", "/api/customers/{own}/communications",
+     {"kind": "email", "occurred_on": "2026-11-21", "summary": "Sent statement"}, allowed(LOGGERS, 201)),
+    ("get", "/api/audit/", None, allowed(READERS, 200)),
+    ("get", "/api/imports/", None, allowed(READERS, 200)),
+    ("get", "/api/exchange-rates/", None, allowed(ALL, 200)),
+    ("post", "/api/exchange-rates/", {"currency": "EUR", "rate_date": "2026-11-27", "rate": "7.81"},
+     allowed(RATE_SETTERS, 201)),
+    ("post", "/api/imports/customers/batch",
+     {"items": [{"external_id": "B-1", "name": "Batch Co", "country": "US", "currency": "USD"}]},
+     allowed(KEEPERS, 201)),
+]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize(("method", "url", "body", "expected"), API, ids=[f"{a[0]} {a[1]}" for a in API])
+def test_api(world, role, method, url, body, expected):
+    client = api(world, role)
+    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    response = getattr(client, method)(fill(url, world), **kwargs)
+    assert response.status_code == expected[role], response.content[:500]
+
+
+@pytest.mark.parametrize(("method", "url", "body", "expected"), API, ids=[f"{a[0]} {a[1]}" for a in API])
+def test_api_needs_a_token(world, method, url, body, expected):
+    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    assert getattr(Client(), method)(fill(url, world), **kwargs).status_code == 401
+
+
+def test_sales_list_only_their_own_customers(world):
+    response = api(world, "sales").get("/api/customers/")
+    assert [c["id"] for c in response.json()["items"]] == [world["own"].pk]
+    assert response.json()["count"] == 1
+
+
+def test_a_revoked_or_unknown_token_is_refused(world):
+    assert Client(headers={"Authorization": "Bearer cd_not-a-token"}).get("/api/accounts/me").status_code == 401
+
+
+def test_contact_of_own_customer_listed_for_sales(world):
+    ContactFactory(customer=world["own"], name="Zhang Wei")
+    response = api(world, "sales").get(fill("/api/customers/{own}/contacts", world))
+    assert [c["name"] for c in response.json()] == ["Zhang Wei"]

@@ -1,0 +1,244 @@
+"""Credit files over the API: the same selectors and services the web pages use."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from creditdesk.core.api import PageParams, paginate
+from creditdesk.customers import selectors, services
+from creditdesk.customers.downloads import document_response
+from creditdesk.customers.models import Communication, Contact, Customer, Document
+
+router = Router(tags=["customers"])
+USER_FIELDS = ("owner", "analyst", "collector")
+
+
+class CustomerOut(Schema):
+    id: int
+    code: str
+    external_id: str | None
+    name: str
+    local_name: str
+    uscc: str | None
+    registration_number: str
+    tax_number: str
+    country: str
+    industry: str
+    size: str
+    founded_on: dt.date | None
+    address: str
+    language: str
+    currency: str
+    payment_terms_days: int
+    owner: str | None
+    analyst: str | None
+    collector: str | None
+    status: str
+    parent_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_country(customer: Customer) -> str:
+        return str(customer.country.code)
+
+    @staticmethod
+    def resolve_currency(customer: Customer) -> str:
+        return customer.currency_id
+
+    @staticmethod
+    def resolve_owner(customer: Customer) -> str | None:
+        return customer.owner.get_username() if customer.owner_id else None
+
+    @staticmethod
+    def resolve_analyst(customer: Customer) -> str | None:
+        return customer.analyst.get_username() if customer.analyst_id else None
+
+    @staticmethod
+    def resolve_collector(customer: Customer) -> str | None:
+        return customer.collector.get_username() if customer.collector_id else None
+
+
+class CustomerPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CustomerOut]
+
+
+class CustomerPatch(Schema):
+    code: str | None = None
+    external_id: str | None = None
+    name: str | None = None
+    local_name: str | None = None
+    uscc: str | None = None
+    registration_number: str | None = None
+    tax_number: str | None = None
+    country: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    founded_on: dt.date | None = None
+    address: str | None = None
+    language: str | None = None
+    currency: str | None = None
+    payment_terms_days: int | None = None
+    owner: str | None = None
+    analyst: str | None = None
+    collector: str | None = None
+    status: str | None = None
+    parent_id: int | None = None
+    reason: str = ""
+
+
+class CustomerIn(CustomerPatch):
+    name: str
+    country: str
+    currency: str = "CNY"
+
+
+class CustomerQuery(Schema):
+    search: str = ""
+    status: str = ""
+    country: str = ""
+    industry: str = ""
+    owner_id: int | None = None
+    sort: str = "name"
+
+
+class ContactIn(Schema):
+    name: str
+    title: str = ""
+    role: str = "finance"
+    email: str = ""
+    phone: str = ""
+    language: str = "zh-hans"
+    is_primary: bool = False
+    notes: str = ""
+
+
+class ContactOut(ContactIn):
+    id: int
+
+
+class CommunicationIn(Schema):
+    kind: str
+    occurred_on: dt.date
+    summary: str
+    contact_id: int | None = None
+    follow_up_on: dt.date | None = None
+
+
+class CommunicationOut(CommunicationIn):
+    id: int
+    user: str | None
+
+    @staticmethod
+    def resolve_user(entry: Communication) -> str | None:
+        return entry.user.get_username() if entry.user_id else None
+
+
+class DocumentOut(Schema):
+    id: int
+    doc_type: str
+    title: str
+    original_name: str
+    size: int
+    sha256: str
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+    uploaded_at: dt.datetime
+
+
+def service_data(request: HttpRequest, payload: CustomerPatch) -> tuple[dict[str, Any], str]:
+    """API names (usernames, currency code, parent id) into the values the services take."""
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("reason", "")
+    if "currency" in data:
+        data["currency_id"] = (data.pop("currency") or "").upper()
+    for field in USER_FIELDS:
+        if data.get(field):
+            user = get_user_model().objects.filter(username=data[field]).first()
+            if user is None:
+                raise ValidationError({field: _("No user “%(value)s”.") % {"value": data[field]}})
+            data[field] = user
+    if data.get("parent_id") is not None:
+        data["parent"] = selectors.get_customer(request.user, data.pop("parent_id"))
+    return data, reason
+
+
+@router.get("/", response=CustomerPage)
+def list_customers(request: HttpRequest, filters: Query[CustomerQuery], page: Query[PageParams]) -> dict[str, Any]:
+    customers = selectors.customer_list(request.user, selectors.CustomerFilter(**filters.dict()))
+    return paginate(customers.select_related("analyst", "collector"), page)
+
+
+@router.post("/", response={201: CustomerOut})
+def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+    data, reason = service_data(request, payload)
+    return 201, services.create_customer(request.user, data, reason)
+
+
+@router.get("/{customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+    return selectors.get_customer(request.user, customer_id)
+
+
+@router.patch("/{customer_id}", response=CustomerOut)
+def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Customer:
+    customer = selectors.get_customer(request.user, customer_id)
+    data, reason = service_data(request, payload)
+    return services.update_customer(request.user, customer, data, reason)
+
+
+@router.get("/{customer_id}/contacts", response=list[ContactOut])
+def list_contacts(request: HttpRequest, customer_id: int) -> list[Contact]:
+    return list(selectors.customer_contacts(selectors.get_customer(request.user, customer_id)))
+
+
+@router.post("/{customer_id}/contacts", response={201: ContactOut})
+def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> tuple[int, Contact]:
+    customer = selectors.get_customer(request.user, customer_id)
+    return 201, services.save_contact(request.user, customer, payload.dict())
+
+
+@router.get("/{customer_id}/communications", response=list[CommunicationOut])
+def list_communications(request: HttpRequest, customer_id: int) -> list[Communication]:
+    customer = selectors.get_customer(request.user, customer_id)
+    return list(selectors.customer_communications(customer)[:200])
+
+
+@router.post("/{customer_id}/communications", response={201: CommunicationOut})
+def log_communication(request: HttpRequest, customer_id: int, payload: CommunicationIn) -> tuple[int, Communication]:
+    customer = selectors.get_customer(request.user, customer_id)
+    data = payload.dict()
+    contact_id = data.pop("contact_id")
+    if contact_id is not None:
+        data["contact"] = get_object_or_404(Contact, pk=contact_id)
+    return 201, services.log_communication(request.user, customer, data)
+
+
+@router.get("/{customer_id}/documents", response=list[DocumentOut])
+def list_documents(request: HttpRequest, customer_id: int) -> list[Document]:
+    return list(selectors.customer_documents(request.user, selectors.get_customer(request.user, customer_id)))
+
+
+@router.post("/{customer_id}/documents", response={201: DocumentOut})
+def upload_document(request: HttpRequest, customer_id: int, file: File[UploadedFile], doc_type: Form[str],
+                    title: Form[str], issued_on: Form[dt.date | None] = None,
+                    expires_on: Form[dt.date | None] = None) -> tuple[int, Document]:
+    customer = selectors.get_customer(request.user, customer_id)
+    data = {"doc_type": doc_type, "title": title, "issued_on": issued_on, "expires_on": expires_on}
+    return 201, services.upload_document(request.user, customer, file, data)
+
+
+@router.get("/{customer_id}/documents/{document_id}/file")
+def download_document(request: HttpRequest, customer_id: int, document_id: int) -> FileResponse:
+    customer = selectors.get_customer(request.user, customer_id)
+    return document_response(selectors.get_document(request.user, customer, document_id))

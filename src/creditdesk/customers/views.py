@@ -1,0 +1,177 @@
+"""Credit file pages: thin views over the customers selectors and services."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from creditdesk.audit.selectors import AuditFilter, audit_entries
+from creditdesk.core.forms import show_errors
+from creditdesk.core.permissions import require
+from creditdesk.customers import selectors, services
+from creditdesk.customers.downloads import document_response
+from creditdesk.customers.forms import (
+    CommunicationForm,
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    DeleteDocumentForm,
+    DocumentForm,
+)
+from creditdesk.customers.models import Customer
+
+PAGE_SIZE = 50
+TABS = ["overview", "contacts", "documents", "communications", "history"]
+
+
+def customer_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "customers.view_customer")
+    form = CustomerFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    filters = selectors.CustomerFilter(search=data.get("q", ""), status=data.get("status", ""),
+                                       country=data.get("country", ""), industry=data.get("industry", ""),
+                                       sort=data.get("sort") or "name")
+    page = Paginator(selectors.customer_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "customers/_table.html" if request.headers.get("HX-Request") else "customers/list.html"
+    return render(request, template, {"form": form, "page": page, "sort": filters.sort, "query": query.urlencode()})
+
+
+def save_customer(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+    """One form for opening and changing a credit file."""
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            if customer is None:
+                customer = services.create_customer(request.user, data, reason)
+            else:
+                customer = services.update_customer(request.user, customer, data, reason)
+            messages.success(request, _("Saved."))
+            return redirect("customers:detail", customer.pk)
+        except ValidationError as error:
+            show_errors(form, error)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+def customer_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "customers.add_customer")
+    return save_customer(request, None)
+
+
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    require(request.user, "customers.change_customer")
+    return save_customer(request, customer)
+
+
+def customer_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+    """The credit file with its tabs; HTMX swaps just the tab body."""
+    customer = selectors.get_customer(request.user, pk)
+    tab = tab if tab in TABS else "overview"
+    context: dict[str, Any] = {"customer": customer, "tab": tab, "tabs": TABS}
+    context.update(tab_context(request, customer, tab))
+    if request.headers.get("HX-Request"):
+        return render(request, f"customers/tabs/{tab}.html", context)
+    return render(request, "customers/detail.html", context)
+
+
+def tab_context(request: HttpRequest, customer: Customer, tab: str) -> dict[str, Any]:
+    user = request.user
+    if tab == "overview":
+        return {"group": selectors.customer_group(customer)}
+    if tab == "contacts":
+        return {"contacts": selectors.customer_contacts(customer), "form": ContactForm()}
+    if tab == "documents":
+        return {"documents": selectors.customer_documents(user, customer), "form": DocumentForm()}
+    if tab == "communications":
+        return {"communications": selectors.customer_communications(customer)[:200],
+                "form": CommunicationForm(customer=customer)}
+    entries = audit_entries(AuditFilter(customer_id=customer.pk))
+    return {"entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))}
+
+
+def tab_redirect(customer: Customer, tab: str) -> HttpResponse:
+    return redirect("customers:tab", customer.pk, tab)
+
+
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_contact(request.user, customer, form.cleaned_data)
+            return tab_redirect(customer, "contacts")
+        except ValidationError as error:
+            show_errors(form, error)
+    context = {"customer": customer, "tab": "contacts", "tabs": TABS, "form": form,
+               "contacts": selectors.customer_contacts(customer)}
+    return render(request, "customers/detail.html", context, status=422)
+
+
+@require_POST
+def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    contact = selectors.customer_contacts(customer).filter(pk=contact_id).first()
+    if contact is not None:
+        services.delete_contact(request.user, contact, request.POST.get("reason", ""))
+    return tab_redirect(customer, "contacts")
+
+
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "upload"}
+        try:
+            services.upload_document(request.user, customer, form.cleaned_data["upload"], data)
+            messages.success(request, _("Document uploaded."))
+            return tab_redirect(customer, "documents")
+        except ValidationError as error:
+            show_errors(form, error)
+    context = {"customer": customer, "tab": "documents", "tabs": TABS, "form": form,
+               "documents": selectors.customer_documents(request.user, customer)}
+    return render(request, "customers/detail.html", context, status=422)
+
+
+def document_download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+    customer = selectors.get_customer(request.user, pk)
+    return document_response(selectors.get_document(request.user, customer, document_id))
+
+
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    document = selectors.get_document(request.user, customer, document_id)
+    form = DeleteDocumentForm(request.POST)
+    try:
+        services.delete_document(request.user, document, form.data.get("reason", ""))
+        messages.success(request, _("Document removed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return tab_redirect(customer, "documents")
+
+
+@require_POST
+def communication_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    form = CommunicationForm(request.POST, customer=customer)
+    if form.is_valid():
+        try:
+            services.log_communication(request.user, customer, form.cleaned_data)
+            return tab_redirect(customer, "communications")
+        except ValidationError as error:
+            show_errors(form, error)
+    context = {"customer": customer, "tab": "communications", "tabs": TABS, "form": form,
+               "communications": selectors.customer_communications(customer)[:200]}
+    return render(request, "customers/detail.html", context, status=422)

@@ -1,0 +1,73 @@
+"""What each kind of import must say: its columns, presets, how it checks rows and writes them.
+
+Each domain app registers its kinds (customers, exchange rates, later invoices and payments …);
+`imports.services` runs them all the same way: read, map columns, check every row, then write
+everything in one transaction or nothing at all.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import translation
+from django.utils.functional import Promise
+
+Record = tuple[int, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, where a user can find it: row number as in the file, and the column."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Plan:
+    """What applying a file would do, worked out before anything is written."""
+
+    creates: list[Any] = field(default_factory=list)
+    updates: list[Any] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class ImportKind(ABC):
+    """One importable thing; subclasses name their columns and do the checking and writing."""
+
+    name: ClassVar[str]
+    label: ClassVar[Promise]
+    permission: ClassVar[str]
+    columns: ClassVar[dict[str, Promise]]
+    required: ClassVar[frozenset[str]]
+    extra_presets: ClassVar[dict[str, dict[str, str]]] = {}
+
+    def presets(self) -> dict[str, dict[str, str]]:
+        """The project's own layout accepts field names and the column titles in either language."""
+        own: dict[str, str] = {}
+        for field_name, label in self.columns.items():
+            own[field_name] = field_name
+            for language in ("en", "zh-hans"):
+                with translation.override(language):
+                    own[str(label)] = field_name
+        return {"creditdesk": own, **self.extra_presets}
+
+    @abstractmethod
+    def plan(self, records: list[Record]) -> Plan:
+        """Check every row and decide what to create, update or leave alone."""
+
+    @abstractmethod
+    def apply(self, actor: AbstractBaseUser, plan: Plan, reason: str) -> None:
+        """Write a checked plan through the domain's own services."""
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: type[ImportKind]) -> type[ImportKind]:
+    """Class decorator: make a kind of import available to files, the API and the command line."""
+    KINDS[kind.name] = kind()
+    return kind

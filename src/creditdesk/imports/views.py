@@ -1,0 +1,59 @@
+"""Upload, preview and apply: a file is checked first and written only when the user confirms."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from creditdesk.core.forms import show_errors
+from creditdesk.core.permissions import require
+from creditdesk.imports.forms import UploadForm
+from creditdesk.imports.models import ImportStatus
+from creditdesk.imports.selectors import import_batches
+from creditdesk.imports.services import apply_import, get_kind, stage_import
+
+
+def import_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(import_batches(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "imports/list.html", {"page": page})
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    require(request.user, "imports.add_importbatch")
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = stage_import(request.user, data["kind"], data["upload"].name, data["upload"].read(),
+                                 data["encoding"], data["mapping"])
+            return redirect("imports:detail", batch.pk)
+        except ValidationError as error:
+            show_errors(form, error)
+    return render(request, "imports/upload.html", {"form": form})
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(import_batches(request.user), pk=pk)
+    return render(request, "imports/detail.html", {"batch": batch, "kind": get_kind(batch.kind),
+                                                   "can_apply": batch.status == ImportStatus.STAGED})
+
+
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(import_batches(request.user), pk=pk)
+    try:
+        batch = apply_import(request.user, batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("imports:detail", batch.pk)
+    if batch.status == ImportStatus.APPLIED:
+        messages.success(request, _("Import applied: %(created)d created, %(updated)d updated, "
+                                    "%(unchanged)d unchanged.")
+                         % {"created": batch.created_count, "updated": batch.updated_count,
+                            "unchanged": batch.unchanged_count})
+    else:
+        messages.error(request, _("Nothing was written: see the errors below."))
+    return redirect("imports:detail", batch.pk)
