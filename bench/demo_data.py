@@ -7,7 +7,6 @@ it to var/bench/demo-data.json.
 """
 
 import io
-import json
 import os
 import sqlite3
 import tempfile
@@ -20,8 +19,8 @@ import django
 from django.core.management import call_command
 from django.db import connections
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-RESULT_FILE = PROJECT_DIR / "var" / "bench" / "demo-data.json"
+from benchlib import report
+
 GOAL_SECONDS = 120
 TABLE = "customers_customer"
 
@@ -84,10 +83,7 @@ def main() -> None:
         "goal_seconds": GOAL_SECONDS,
         "goal": f"seconds <= {GOAL_SECONDS}",
     }
-    line = json.dumps(result)
-    print(line)
-    RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULT_FILE.write_text(line + "\n")
+    report(result)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.services import authenticate_token, create_api_token, revoke_api_token
+from creditdesk.core.types import AuthedRequest
 
 router = Router(tags=["accounts"])
 
@@ -49,23 +50,23 @@ class NewTokenOut(TokenOut):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     user = request.user
     return {"username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
             "email": user.email, "roles": list(user.groups.values_list("name", flat=True))}
 
 
 @router.get("/tokens", response=list[TokenOut])
-def my_tokens(request: HttpRequest) -> list[ApiToken]:
+def my_tokens(request: AuthedRequest) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=request.user))
 
 
 @router.post("/tokens", response={201: NewTokenOut})
-def new_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def new_token(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
     token, plain = create_api_token(request.user, request.user, payload.name)
     return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
-def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+def revoke_token(request: AuthedRequest, token_id: int) -> ApiToken:
     return revoke_api_token(request.user, get_object_or_404(ApiToken, pk=token_id, user=request.user))

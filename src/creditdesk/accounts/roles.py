@@ -28,7 +28,8 @@ ROLES: dict[str, dict[str, object]] = {
     "admin": {
         "label": _("Administrator"),
         "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
-                        "accounts.manage_users"],
+                        "accounts.manage_users", "auth.view_user", "auth.add_user", "auth.change_user",
+                        "auth.view_group"],
     },
     "credit_manager": {
         "label": _("Credit manager"),

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.roles import ROLES
 from creditdesk.audit.services import record_audit
+from creditdesk.core.types import Actor
 
 TOKEN_PREFIX = "cd_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -35,7 +36,7 @@ def sync_roles() -> None:
 
 
 @transaction.atomic
-def create_api_token(actor: AbstractBaseUser, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def create_api_token(actor: Actor, user: Actor, name: str) -> tuple[ApiToken, str]:
     """Issue a token; the plain text is returned once and never stored."""
     if actor.pk != user.pk and not actor.has_perm("accounts.manage_users"):
         raise PermissionDenied(_("You may only create tokens for yourself."))
@@ -49,7 +50,7 @@ def create_api_token(actor: AbstractBaseUser, user: AbstractBaseUser, name: str)
 
 
 @transaction.atomic
-def revoke_api_token(actor: AbstractBaseUser, token: ApiToken, reason: str = "") -> ApiToken:
+def revoke_api_token(actor: Actor, token: ApiToken, reason: str = "") -> ApiToken:
     """Revoke a token at once; it stays listed so the audit trail can name it."""
     if actor.pk != token.user_id and not actor.has_perm("accounts.manage_users"):
         raise PermissionDenied(_("You may only revoke your own tokens."))
@@ -60,7 +61,7 @@ def revoke_api_token(actor: AbstractBaseUser, token: ApiToken, reason: str = "")
     return token
 
 
-def authenticate_token(plain: str) -> AbstractBaseUser | None:
+def authenticate_token(plain: str) -> Actor | None:
     """Return the active user behind a bearer token, noting when it was last used."""
     token = (
         ApiToken.objects.select_related("user")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,9 +12,10 @@ from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.roles import ROLES
 from creditdesk.accounts.services import create_api_token, revoke_api_token
 from creditdesk.core.forms import show_errors
+from creditdesk.core.types import AuthedRequest
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
@@ -31,7 +32,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthedRequest, token_id: int) -> HttpResponse:
     revoke_api_token(request.user, get_object_or_404(ApiToken, pk=token_id, user=request.user))
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")

@@ -3,12 +3,12 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from creditdesk.audit.selectors import AuditFilter, audit_entries
 from creditdesk.core.api import PageParams, paginate
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 
 router = Router(tags=["audit"])
 
@@ -44,6 +44,6 @@ class AuditQuery(Schema):
 
 
 @router.get("/", response=AuditPage)
-def list_entries(request: HttpRequest, filters: Query[AuditQuery], page: Query[PageParams]) -> dict[str, Any]:
+def list_entries(request: AuthedRequest, filters: Query[AuditQuery], page: Query[PageParams]) -> dict[str, Any]:
     require(request.user, "audit.view_auditentry")
     return paginate(audit_entries(AuditFilter(**filters.dict())), page)

@@ -12,11 +12,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
 from creditdesk.audit.models import AuditEntry, ChainHead
+from creditdesk.core.types import Viewer
 
 Changes = dict[str, list[Any]]
 SEAL_BATCH = 5000
@@ -86,7 +86,7 @@ def customer_of(target: models.Model) -> int | None:
 
 
 def record_audit(
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Viewer | None,
     action: str,
     target: models.Model,
     changes: Changes | None = None,

@@ -1,15 +1,16 @@
 """The audit trail screen: filter by customer, user, action and date."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from creditdesk.audit.forms import AuditFilterForm
 from creditdesk.audit.selectors import AuditFilter, audit_actions, audit_entries
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "audit.view_auditentry")
     form = AuditFilterForm(request.GET, actions=audit_actions())
     data = form.cleaned_data if form.is_valid() else {}

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("currencies:rates", _("Exchange rates"), "currencies.view_exchangerate"),
     ("audit:list", _("Audit trail"), "audit.view_auditentry"),
     ("accounts:profile", _("My account"), ""),
+    ("admin:index", _("Users and roles"), "accounts.manage_users"),
 ]
 
 

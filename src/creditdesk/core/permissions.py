@@ -1,13 +1,12 @@
 """One place that turns a missing permission into PermissionDenied for services, views and API."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-Actor = AbstractBaseUser | AnonymousUser
+from creditdesk.core.types import Viewer
 
 
-def require(actor: Actor, *permissions: str) -> None:
+def require(actor: Viewer, *permissions: str) -> None:
     """Refuse the action unless the actor holds every permission named."""
     if not actor.is_authenticated or not actor.has_perms(permissions):  # type: ignore[union-attr]
         raise PermissionDenied(_("You do not have permission to do this."))

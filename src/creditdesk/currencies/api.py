@@ -4,11 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from creditdesk.core.api import PageParams, paginate
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.models import ExchangeRate
 from creditdesk.currencies.selectors import convert, rate_history
 from creditdesk.currencies.services import set_exchange_rate
@@ -50,19 +50,19 @@ class ConversionOut(Schema):
 
 
 @router.get("/", response=RatePage)
-def list_rates(request: HttpRequest, page: Query[PageParams], currency: str = "") -> dict[str, Any]:
+def list_rates(request: AuthedRequest, page: Query[PageParams], currency: str = "") -> dict[str, Any]:
     require(request.user, "currencies.view_exchangerate")
     return paginate(rate_history(currency.upper()), page)
 
 
 @router.post("/", response={201: RateOut})
-def post_rate(request: HttpRequest, payload: RateIn) -> tuple[int, ExchangeRate]:
+def post_rate(request: AuthedRequest, payload: RateIn) -> tuple[int, ExchangeRate]:
     rate = set_exchange_rate(request.user, payload.currency.upper(), payload.rate_date, payload.rate, payload.source)
     return 201, rate
 
 
 @router.get("/convert", response=ConversionOut)
-def convert_amount(request: HttpRequest, amount: Decimal, from_currency: str, to_currency: str,
+def convert_amount(request: AuthedRequest, amount: Decimal, from_currency: str, to_currency: str,
                    on: dt.date) -> dict[str, Any]:
     require(request.user, "currencies.view_exchangerate")
     result = convert(amount, from_currency.upper(), to_currency.upper(), on)

@@ -3,11 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency, ExchangeRate
 from creditdesk.currencies.services import parse_rate, set_exchange_rate
 from creditdesk.imports.cells import RowProblem, parse_date
@@ -61,6 +61,6 @@ class ExchangeRateImport(ImportKind):
             raise RowProblem("rate", error.messages[0]) from None
         return {"currency": currency, "rate_date": rate_date, "rate": rate, "source": raw.get("source", "")}
 
-    def apply(self, actor: AbstractBaseUser, plan: Plan, reason: str) -> None:
+    def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
         for row in [*plan.creates, *plan.updates]:
             set_exchange_rate(actor, row["currency"], row["rate_date"], row["rate"], row["source"] or reason)

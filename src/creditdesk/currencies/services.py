@@ -4,13 +4,13 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import record_audit
 from creditdesk.core.permissions import require
+from creditdesk.core.types import Actor
 from creditdesk.currencies.iso4217 import CURRENCIES
 from creditdesk.currencies.models import Currency, ExchangeRate
 
@@ -46,7 +46,7 @@ def parse_rate(value: object) -> Decimal:
 
 @transaction.atomic
 def set_exchange_rate(
-    actor: AbstractBaseUser, currency: str, rate_date: dt.date, rate: object, source: str = ""
+    actor: Actor, currency: str, rate_date: dt.date, rate: object, source: str = ""
 ) -> ExchangeRate:
     """Record the day's rate for a currency, replacing that day's earlier rate with an audit entry."""
     require(actor, "currencies.add_exchangerate")

@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from creditdesk.core.forms import show_errors
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.forms import RateForm
 from creditdesk.currencies.selectors import functional_currency, rate_history
 from creditdesk.currencies.services import set_exchange_rate
 
 
-def rates(request: HttpRequest) -> HttpResponse:
+def rates(request: AuthedRequest) -> HttpResponse:
     require(request.user, "currencies.view_exchangerate")
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,19 +5,24 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from creditdesk.core.api import PageParams, paginate
+from creditdesk.core.types import Actor, AuthedRequest
 from creditdesk.customers import selectors, services
 from creditdesk.customers.downloads import document_response
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 
 router = Router(tags=["customers"])
 USER_FIELDS = ("owner", "analyst", "collector")
+
+
+def username_of(user: Actor | None) -> str | None:
+    return user.get_username() if user is not None else None
 
 
 class CustomerOut(Schema):
@@ -47,7 +52,7 @@ class CustomerOut(Schema):
 
     @staticmethod
     def resolve_country(customer: Customer) -> str:
-        return str(customer.country.code)
+        return str(customer.country)
 
     @staticmethod
     def resolve_currency(customer: Customer) -> str:
@@ -55,15 +60,15 @@ class CustomerOut(Schema):
 
     @staticmethod
     def resolve_owner(customer: Customer) -> str | None:
-        return customer.owner.get_username() if customer.owner_id else None
+        return username_of(customer.owner)
 
     @staticmethod
     def resolve_analyst(customer: Customer) -> str | None:
-        return customer.analyst.get_username() if customer.analyst_id else None
+        return username_of(customer.analyst)
 
     @staticmethod
     def resolve_collector(customer: Customer) -> str | None:
-        return customer.collector.get_username() if customer.collector_id else None
+        return username_of(customer.collector)
 
 
 class CustomerPage(Schema):
@@ -141,7 +146,7 @@ class CommunicationOut(CommunicationIn):
 
     @staticmethod
     def resolve_user(entry: Communication) -> str | None:
-        return entry.user.get_username() if entry.user_id else None
+        return username_of(entry.user)
 
 
 class DocumentOut(Schema):
@@ -156,7 +161,7 @@ class DocumentOut(Schema):
     uploaded_at: dt.datetime
 
 
-def service_data(request: HttpRequest, payload: CustomerPatch) -> tuple[dict[str, Any], str]:
+def service_data(request: AuthedRequest, payload: CustomerPatch) -> tuple[dict[str, Any], str]:
     """API names (usernames, currency code, parent id) into the values the services take."""
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
@@ -174,48 +179,48 @@ def service_data(request: HttpRequest, payload: CustomerPatch) -> tuple[dict[str
 
 
 @router.get("/", response=CustomerPage)
-def list_customers(request: HttpRequest, filters: Query[CustomerQuery], page: Query[PageParams]) -> dict[str, Any]:
+def list_customers(request: AuthedRequest, filters: Query[CustomerQuery], page: Query[PageParams]) -> dict[str, Any]:
     customers = selectors.customer_list(request.user, selectors.CustomerFilter(**filters.dict()))
     return paginate(customers.select_related("analyst", "collector"), page)
 
 
 @router.post("/", response={201: CustomerOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Customer]:
+def create_customer(request: AuthedRequest, payload: CustomerIn) -> tuple[int, Customer]:
     data, reason = service_data(request, payload)
     return 201, services.create_customer(request.user, data, reason)
 
 
 @router.get("/{customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int) -> Customer:
+def get_customer(request: AuthedRequest, customer_id: int) -> Customer:
     return selectors.get_customer(request.user, customer_id)
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
-def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Customer:
+def update_customer(request: AuthedRequest, customer_id: int, payload: CustomerPatch) -> Customer:
     customer = selectors.get_customer(request.user, customer_id)
     data, reason = service_data(request, payload)
     return services.update_customer(request.user, customer, data, reason)
 
 
 @router.get("/{customer_id}/contacts", response=list[ContactOut])
-def list_contacts(request: HttpRequest, customer_id: int) -> list[Contact]:
+def list_contacts(request: AuthedRequest, customer_id: int) -> list[Contact]:
     return list(selectors.customer_contacts(selectors.get_customer(request.user, customer_id)))
 
 
 @router.post("/{customer_id}/contacts", response={201: ContactOut})
-def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> tuple[int, Contact]:
+def add_contact(request: AuthedRequest, customer_id: int, payload: ContactIn) -> tuple[int, Contact]:
     customer = selectors.get_customer(request.user, customer_id)
     return 201, services.save_contact(request.user, customer, payload.dict())
 
 
 @router.get("/{customer_id}/communications", response=list[CommunicationOut])
-def list_communications(request: HttpRequest, customer_id: int) -> list[Communication]:
+def list_communications(request: AuthedRequest, customer_id: int) -> list[Communication]:
     customer = selectors.get_customer(request.user, customer_id)
     return list(selectors.customer_communications(customer)[:200])
 
 
 @router.post("/{customer_id}/communications", response={201: CommunicationOut})
-def log_communication(request: HttpRequest, customer_id: int, payload: CommunicationIn) -> tuple[int, Communication]:
+def log_communication(request: AuthedRequest, customer_id: int, payload: CommunicationIn) -> tuple[int, Communication]:
     customer = selectors.get_customer(request.user, customer_id)
     data = payload.dict()
     contact_id = data.pop("contact_id")
@@ -225,12 +230,12 @@ def log_communication(request: HttpRequest, customer_id: int, payload: Communica
 
 
 @router.get("/{customer_id}/documents", response=list[DocumentOut])
-def list_documents(request: HttpRequest, customer_id: int) -> list[Document]:
+def list_documents(request: AuthedRequest, customer_id: int) -> list[Document]:
     return list(selectors.customer_documents(request.user, selectors.get_customer(request.user, customer_id)))
 
 
 @router.post("/{customer_id}/documents", response={201: DocumentOut})
-def upload_document(request: HttpRequest, customer_id: int, file: File[UploadedFile], doc_type: Form[str],
+def upload_document(request: AuthedRequest, customer_id: int, file: File[UploadedFile], doc_type: Form[str],
                     title: Form[str], issued_on: Form[dt.date | None] = None,
                     expires_on: Form[dt.date | None] = None) -> tuple[int, Document]:
     customer = selectors.get_customer(request.user, customer_id)
@@ -239,6 +244,6 @@ def upload_document(request: HttpRequest, customer_id: int, file: File[UploadedF
 
 
 @router.get("/{customer_id}/documents/{document_id}/file")
-def download_document(request: HttpRequest, customer_id: int, document_id: int) -> FileResponse:
+def download_document(request: AuthedRequest, customer_id: int, document_id: int) -> FileResponse:
     customer = selectors.get_customer(request.user, customer_id)
     return document_response(selectors.get_document(request.user, customer, document_id))

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from creditdesk.audit.services import diff, snapshot
+from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.choices import CompanySize, CustomerStatus, Industry, Language
 from creditdesk.customers.models import Customer
@@ -262,7 +262,7 @@ class CustomerImport(ImportKind):
     def audited(row: CustomerRow) -> dict[str, None]:
         return {("currency" if k == "currency_id" else k): None for k in row.values}
 
-    def apply(self, actor: AbstractBaseUser, plan: Plan, reason: str) -> None:
+    def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
         """Parents first, through the same services a person uses, so every row is audited."""
         written: dict[str, Customer] = {}
         for row in [*plan.creates, *plan.updates]:

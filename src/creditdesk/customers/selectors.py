@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from creditdesk.core.permissions import require
+from creditdesk.core.types import Viewer
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 
 SORTS = {
@@ -17,7 +17,7 @@ SORTS = {
 }
 
 
-def visible_customers(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Customer]:
+def visible_customers(user: Viewer) -> QuerySet[Customer]:
     """Sales see the customers they own; roles with the wider permission see all."""
     if not user.is_authenticated or not user.has_perm("customers.view_customer"):
         return Customer.objects.none()
@@ -26,19 +26,19 @@ def visible_customers(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Custom
     return Customer.objects.filter(owner=user)
 
 
-def can_see(user: AbstractBaseUser | AnonymousUser, customer: Customer) -> bool:
+def can_see(user: Viewer, customer: Customer) -> bool:
     if not user.is_authenticated or not user.has_perm("customers.view_customer"):
         return False
     return user.has_perm("customers.view_all_customers") or customer.owner_id == user.pk
 
 
-def check_visible(user: AbstractBaseUser | AnonymousUser, customer: Customer) -> None:
+def check_visible(user: Viewer, customer: Customer) -> None:
     """A customer the user may not see does not exist for them."""
     if not can_see(user, customer):
         raise Http404(_("No such customer."))
 
 
-def get_customer(user: AbstractBaseUser | AnonymousUser, pk: int) -> Customer:
+def get_customer(user: Viewer, pk: int) -> Customer:
     customer = (
         Customer.objects.select_related("owner", "analyst", "collector", "parent", "currency")
         .filter(pk=pk).first()
@@ -61,7 +61,7 @@ class CustomerFilter:
     sort: str = "name"
 
 
-def customer_list(user: AbstractBaseUser | AnonymousUser, filters: CustomerFilter) -> QuerySet[Customer]:
+def customer_list(user: Viewer, filters: CustomerFilter) -> QuerySet[Customer]:
     """The list page and the API: both names and every code searched, one query per page."""
     customers = visible_customers(user).select_related("owner", "currency")
     term = filters.search.strip()
@@ -127,13 +127,13 @@ def customer_contacts(customer: Customer) -> QuerySet[Contact]:
     return customer.contacts.all()
 
 
-def customer_documents(user: AbstractBaseUser | AnonymousUser, customer: Customer) -> QuerySet[Document]:
+def customer_documents(user: Viewer, customer: Customer) -> QuerySet[Document]:
     """Documents still in the file; deleted ones stay in the database for the audit trail."""
     require(user, "customers.view_document")
     return customer.documents.filter(deleted_at__isnull=True).select_related("uploaded_by")
 
 
-def get_document(user: AbstractBaseUser | AnonymousUser, customer: Customer, pk: int) -> Document:
+def get_document(user: Viewer, customer: Customer, pk: int) -> Document:
     document = customer_documents(user, customer).filter(pk=pk).first()
     if document is None:
         raise Http404(_("No such document."))

@@ -5,7 +5,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
+from creditdesk.core.types import Actor
 from creditdesk.customers.choices import STATUSES_NEEDING_REASON, CustomerStatus
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 from creditdesk.customers.selectors import check_visible
@@ -87,7 +87,7 @@ def check_reason(customer: Customer, before_status: str | None, reason: str) -> 
 
 
 @transaction.atomic
-def create_customer(actor: AbstractBaseUser, data: dict[str, Any], reason: str = "") -> Customer:
+def create_customer(actor: Actor, data: dict[str, Any], reason: str = "") -> Customer:
     """Open a credit file."""
     require(actor, "customers.add_customer")
     customer = Customer(**data)
@@ -104,7 +104,7 @@ def create_customer(actor: AbstractBaseUser, data: dict[str, Any], reason: str =
 
 
 @transaction.atomic
-def update_customer(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any], reason: str = "") -> Customer:
+def update_customer(actor: Actor, customer: Customer, data: dict[str, Any], reason: str = "") -> Customer:
     """Change master data; only the fields that really changed are written and audited."""
     require(actor, "customers.change_customer")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -122,7 +122,7 @@ def update_customer(actor: AbstractBaseUser, customer: Customer, data: dict[str,
 
 
 @transaction.atomic
-def save_contact(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any],
+def save_contact(actor: Actor, customer: Customer, data: dict[str, Any],
                  contact: Contact | None = None) -> Contact:
     """Add a contact or change one; one primary contact per customer."""
     require(actor, "customers.change_contact" if contact else "customers.add_contact")
@@ -146,7 +146,7 @@ def save_contact(actor: AbstractBaseUser, customer: Customer, data: dict[str, An
 
 
 @transaction.atomic
-def delete_contact(actor: AbstractBaseUser, contact: Contact, reason: str = "") -> None:
+def delete_contact(actor: Actor, contact: Contact, reason: str = "") -> None:
     """Remove a contact; the audit entry keeps what it said."""
     require(actor, "customers.delete_contact")
     removed = {field: [value, None] for field, value in snapshot(contact, CONTACT_FIELDS).items()}
@@ -169,7 +169,7 @@ def check_upload(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def upload_document(actor: AbstractBaseUser, customer: Customer, upload: UploadedFile,
+def upload_document(actor: Actor, customer: Customer, upload: UploadedFile,
                     data: dict[str, Any]) -> Document:
     """Keep a document in the credit file with its type, dates and a hash of its content."""
     require(actor, "customers.add_document")
@@ -193,7 +193,7 @@ def upload_document(actor: AbstractBaseUser, customer: Customer, upload: Uploade
 
 
 @transaction.atomic
-def delete_document(actor: AbstractBaseUser, document: Document, reason: str) -> Document:
+def delete_document(actor: Actor, document: Document, reason: str) -> Document:
     """Take a document out of the file; it is kept, marked deleted, so nothing is lost."""
     require(actor, "customers.delete_document")
     if not reason.strip():
@@ -205,12 +205,12 @@ def delete_document(actor: AbstractBaseUser, document: Document, reason: str) ->
 
 
 @transaction.atomic
-def log_communication(actor: AbstractBaseUser, customer: Customer, data: dict[str, Any]) -> Communication:
+def log_communication(actor: Actor, customer: Customer, data: dict[str, Any]) -> Communication:
     """Note a call, visit, e-mail or meeting and when to follow up."""
     require(actor, "customers.add_communication")
     check_visible(actor, customer)
     entry = Communication(customer=customer, user=actor, **data)
-    if entry.contact_id and entry.contact.customer_id != customer.pk:
+    if entry.contact is not None and entry.contact.customer_id != customer.pk:
         raise ValidationError({"contact": _("This contact belongs to another customer.")})
     if entry.follow_up_on and entry.follow_up_on < entry.occurred_on:
         raise ValidationError({"follow_up_on": _("The follow-up date is before the communication.")})

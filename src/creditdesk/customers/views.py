@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from creditdesk.audit.selectors import AuditFilter, audit_entries
 from creditdesk.core.forms import show_errors
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 from creditdesk.customers import selectors, services
 from creditdesk.customers.downloads import document_response
 from creditdesk.customers.forms import (
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 TABS = ["overview", "contacts", "documents", "communications", "history"]
 
 
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "customers.view_customer")
     form = CustomerFilterForm(request.GET)
     form.is_valid()
@@ -44,7 +45,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "sort": filters.sort, "query": query.urlencode()})
 
 
-def save_customer(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+def save_customer(request: AuthedRequest, customer: Customer | None) -> HttpResponse:
     """One form for opening and changing a credit file."""
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
@@ -62,18 +63,18 @@ def save_customer(request: HttpRequest, customer: Customer | None) -> HttpRespon
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
 
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "customers.add_customer")
     return save_customer(request, None)
 
 
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     require(request.user, "customers.change_customer")
     return save_customer(request, customer)
 
 
-def customer_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+def customer_detail(request: AuthedRequest, pk: int, tab: str = "overview") -> HttpResponse:
     """The credit file with its tabs; HTMX swaps just the tab body."""
     customer = selectors.get_customer(request.user, pk)
     tab = tab if tab in TABS else "overview"
@@ -84,7 +85,7 @@ def customer_detail(request: HttpRequest, pk: int, tab: str = "overview") -> Htt
     return render(request, "customers/detail.html", context)
 
 
-def tab_context(request: HttpRequest, customer: Customer, tab: str) -> dict[str, Any]:
+def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[str, Any]:
     user = request.user
     if tab == "overview":
         return {"group": selectors.customer_group(customer)}
@@ -104,7 +105,7 @@ def tab_redirect(customer: Customer, tab: str) -> HttpResponse:
 
 
 @require_POST
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     form = ContactForm(request.POST)
     if form.is_valid():
@@ -119,7 +120,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+def contact_delete(request: AuthedRequest, pk: int, contact_id: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     contact = selectors.customer_contacts(customer).filter(pk=contact_id).first()
     if contact is not None:
@@ -128,7 +129,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpRespon
 
 
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -144,13 +145,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/detail.html", context, status=422)
 
 
-def document_download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+def document_download(request: AuthedRequest, pk: int, document_id: int) -> FileResponse:
     customer = selectors.get_customer(request.user, pk)
     return document_response(selectors.get_document(request.user, customer, document_id))
 
 
 @require_POST
-def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+def document_delete(request: AuthedRequest, pk: int, document_id: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     document = selectors.get_document(request.user, customer, document_id)
     form = DeleteDocumentForm(request.POST)
@@ -163,7 +164,7 @@ def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResp
 
 
 @require_POST
-def communication_add(request: HttpRequest, pk: int) -> HttpResponse:
+def communication_add(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
     form = CommunicationForm(request.POST, customer=customer)
     if form.is_valid():

@@ -4,13 +4,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from creditdesk.core.api import PageParams, paginate
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 from creditdesk.imports.models import ImportBatch
 from creditdesk.imports.selectors import import_batches
 from creditdesk.imports.services import run_import, stage_import
@@ -55,17 +55,17 @@ class BatchIn(Schema):
 
 
 @router.get("/", response=ImportPage)
-def list_imports(request: HttpRequest, page: Query[PageParams], kind: str = "") -> dict[str, Any]:
+def list_imports(request: AuthedRequest, page: Query[PageParams], kind: str = "") -> dict[str, Any]:
     return paginate(import_batches(request.user, kind), page)
 
 
 @router.get("/{batch_id}", response=ImportOut)
-def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
+def get_import(request: AuthedRequest, batch_id: int) -> ImportBatch:
     return get_object_or_404(import_batches(request.user), pk=batch_id)
 
 
 @router.post("/{kind}/file", response={201: ImportOut})
-def import_file(request: HttpRequest, kind: str, file: File[UploadedFile], mapping: Form[str] = "creditdesk",
+def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], mapping: Form[str] = "creditdesk",
                 encoding: Form[str] = "auto", check_only: Form[bool] = False) -> tuple[int, ImportBatch]:
     """Upload a CSV or XLSX file; it is written only if every row passes."""
     action = stage_import if check_only else run_import
@@ -73,7 +73,7 @@ def import_file(request: HttpRequest, kind: str, file: File[UploadedFile], mappi
 
 
 @router.post("/{kind}/batch", response={201: ImportOut, 413: dict[str, str]})
-def import_batch(request: HttpRequest, kind: str, payload: BatchIn) -> tuple[int, Any]:
+def import_batch(request: AuthedRequest, kind: str, payload: BatchIn) -> tuple[int, Any]:
     """Up to 10,000 items as JSON, checked and written all together like a file."""
     require(request.user, "imports.add_importbatch")
     if len(payload.items) > MAX_BATCH_ITEMS:

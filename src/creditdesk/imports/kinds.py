@@ -9,9 +9,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import translation
 from django.utils.functional import Promise
+
+from creditdesk.core.types import Actor
 
 Record = tuple[int, dict[str, str]]
 
@@ -60,7 +61,7 @@ class ImportKind(ABC):
         """Check every row and decide what to create, update or leave alone."""
 
     @abstractmethod
-    def apply(self, actor: AbstractBaseUser, plan: Plan, reason: str) -> None:
+    def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
         """Write a checked plan through the domain's own services."""
 
 

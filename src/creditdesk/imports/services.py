@@ -3,7 +3,6 @@
 import hashlib
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import record_audit
 from creditdesk.core.permissions import require
+from creditdesk.core.types import Actor
 from creditdesk.imports.kinds import KINDS, ImportKind, Plan, Record, RowError
 from creditdesk.imports.models import ImportBatch, ImportStatus
 from creditdesk.imports.readers import Table, read_table
@@ -64,7 +64,7 @@ def record_plan(batch: ImportBatch, plan: Plan) -> None:
 
 
 @transaction.atomic
-def stage_import(actor: AbstractBaseUser, kind_name: str, file_name: str, content: bytes,
+def stage_import(actor: Actor, kind_name: str, file_name: str, content: bytes,
                  encoding: str = "auto", mapping: str = "creditdesk") -> ImportBatch:
     """Keep the file and check it: the preview shows what applying it would do."""
     kind = get_kind(kind_name)
@@ -82,7 +82,7 @@ def stage_import(actor: AbstractBaseUser, kind_name: str, file_name: str, conten
     return batch
 
 
-def apply_import(actor: AbstractBaseUser, batch: ImportBatch) -> ImportBatch:
+def apply_import(actor: Actor, batch: ImportBatch) -> ImportBatch:
     """Check again against today's data, then write every row in one transaction or none."""
     kind = get_kind(batch.kind)
     require(actor, "imports.add_importbatch", kind.permission)
@@ -117,7 +117,7 @@ def counts(batch: ImportBatch) -> dict[str, Any]:
             "updated": [None, batch.updated_count], "unchanged": [None, batch.unchanged_count]}
 
 
-def run_import(actor: AbstractBaseUser, kind_name: str, file_name: str, content: bytes,
+def run_import(actor: Actor, kind_name: str, file_name: str, content: bytes,
                encoding: str = "auto", mapping: str = "creditdesk") -> ImportBatch:
     """Check and, when every row passes, apply: the command line and the API work this way."""
     batch = stage_import(actor, kind_name, file_name, content, encoding, mapping)

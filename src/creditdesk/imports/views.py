@@ -3,25 +3,26 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creditdesk.core.forms import show_errors
 from creditdesk.core.permissions import require
+from creditdesk.core.types import AuthedRequest
 from creditdesk.imports.forms import UploadForm
 from creditdesk.imports.models import ImportStatus
 from creditdesk.imports.selectors import import_batches
 from creditdesk.imports.services import apply_import, get_kind, stage_import
 
 
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(import_batches(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"page": page})
 
 
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     require(request.user, "imports.add_importbatch")
     form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
@@ -35,14 +36,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form})
 
 
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(import_batches(request.user), pk=pk)
     return render(request, "imports/detail.html", {"batch": batch, "kind": get_kind(batch.kind),
                                                    "can_apply": batch.status == ImportStatus.STAGED})
 
 
 @require_POST
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(import_batches(request.user), pk=pk)
     try:
         batch = apply_import(request.user, batch)
