@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import django
+from benchlib import report
 from django.core.management import call_command
 from django.db import connections
-
-from benchlib import report
 
 GOAL_SECONDS = 120
 TABLE = "customers_customer"
