@@ -213,6 +213,13 @@ def add_contact(request: AuthedRequest, customer_id: int, payload: ContactIn) ->
     return 201, services.save_contact(request.user, customer, payload.dict())
 
 
+@router.put("/{customer_id}/contacts/{contact_id}", response=ContactOut)
+def change_contact(request: AuthedRequest, customer_id: int, contact_id: int, payload: ContactIn) -> Contact:
+    customer = selectors.get_customer(request.user, customer_id)
+    contact = get_object_or_404(selectors.customer_contacts(customer), pk=contact_id)
+    return services.save_contact(request.user, customer, payload.dict(), contact=contact)
+
+
 @router.get("/{customer_id}/communications", response=list[CommunicationOut])
 def list_communications(request: AuthedRequest, customer_id: int) -> list[Communication]:
     customer = selectors.get_customer(request.user, customer_id)

@@ -40,6 +40,9 @@ class CustomerForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    def _post_clean(self) -> None:
+        """Leave the instance untouched: the service compares it with the new values and audits the change."""
+
     class Meta:
         model = Contact
         fields = ["name", "title", "role", "email", "phone", "language", "is_primary", "notes"]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -117,6 +117,20 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {"customer": customer, "tab": "contacts", "tabs": TABS, "form": form,
                "contacts": selectors.customer_contacts(customer)}
     return render(request, "customers/detail.html", context, status=422)
+
+
+def contact_edit(request: AuthedRequest, pk: int, contact_id: int) -> HttpResponse:
+    customer = selectors.get_customer(request.user, pk)
+    require(request.user, "customers.change_contact")
+    contact = get_object_or_404(selectors.customer_contacts(customer), pk=contact_id)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_contact(request.user, customer, form.cleaned_data, contact=contact)
+            return tab_redirect(customer, "contacts")
+        except ValidationError as error:
+            show_errors(form, error)
+    return render(request, "customers/contact_form.html", {"customer": customer, "form": form})
 
 
 @require_POST
