@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Query, Router, Schema
 
 from creditdesk.audit.selectors import AuditFilter, audit_entries
-from creditdesk.core.api import PageParams, paginate
+from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 
@@ -27,12 +27,6 @@ class AuditEntryOut(Schema):
     chain_position: int | None
 
 
-class AuditPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[AuditEntryOut]
-
 
 class AuditQuery(Schema):
     customer_id: int | None = None
@@ -43,7 +37,7 @@ class AuditQuery(Schema):
     date_to: dt.date | None = None
 
 
-@router.get("/", response=AuditPage)
+@router.get("/", response=Page[AuditEntryOut])
 def list_entries(request: AuthedRequest, filters: Query[AuditQuery], page: Query[PageParams]) -> dict[str, Any]:
     require(request.user, "audit.view_auditentry")
     return paginate(audit_entries(AuditFilter(**filters.dict())), page)

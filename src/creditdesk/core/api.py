@@ -1,6 +1,6 @@
 """What every router shares: pagination and turning domain errors into HTTP answers."""
 
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -8,7 +8,17 @@ from ninja import Schema
 from pydantic import Field
 
 T = TypeVar("T", bound=Model)
+ItemSchema = TypeVar("ItemSchema", bound=Schema)
 MAX_PAGE_SIZE = 500
+
+
+class Page(Schema, Generic[ItemSchema]):
+    """Every list endpoint answers one page of items and how many there are in all."""
+
+    count: int
+    page: int
+    page_size: int
+    items: list[ItemSchema]
 
 
 class PageParams(Schema):

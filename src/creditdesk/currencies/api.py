@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
-from creditdesk.core.api import PageParams, paginate
+from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.models import ExchangeRate
@@ -34,12 +34,6 @@ class RateOut(Schema):
         return rate.currency_id
 
 
-class RatePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[RateOut]
-
 
 class ConversionOut(Schema):
     amount: Decimal
@@ -49,7 +43,7 @@ class ConversionOut(Schema):
     result: Decimal
 
 
-@router.get("/", response=RatePage)
+@router.get("/", response=Page[RateOut])
 def list_rates(request: AuthedRequest, page: Query[PageParams], currency: str = "") -> dict[str, Any]:
     require(request.user, "currencies.view_exchangerate")
     return paginate(rate_history(currency.upper()), page)

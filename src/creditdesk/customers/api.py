@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from creditdesk.core.api import PageParams, paginate
+from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.types import Actor, AuthedRequest
 from creditdesk.customers import selectors, services
 from creditdesk.customers.downloads import document_response
@@ -70,12 +70,6 @@ class CustomerOut(Schema):
     def resolve_collector(customer: Customer) -> str | None:
         return username_of(customer.collector)
 
-
-class CustomerPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[CustomerOut]
 
 
 class CustomerPatch(Schema):
@@ -178,7 +172,7 @@ def service_data(request: AuthedRequest, payload: CustomerPatch) -> tuple[dict[s
     return data, reason
 
 
-@router.get("/", response=CustomerPage)
+@router.get("/", response=Page[CustomerOut])
 def list_customers(request: AuthedRequest, filters: Query[CustomerQuery], page: Query[PageParams]) -> dict[str, Any]:
     customers = selectors.customer_list(request.user, selectors.CustomerFilter(**filters.dict()))
     return paginate(customers.select_related("analyst", "collector"), page)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from creditdesk.core.api import PageParams, paginate
+from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.imports.models import ImportBatch
@@ -42,19 +42,13 @@ class ImportOut(Schema):
     applied_at: dt.datetime | None
 
 
-class ImportPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ImportOut]
-
 
 class BatchIn(Schema):
     items: list[dict[str, Any]]
     check_only: bool = False
 
 
-@router.get("/", response=ImportPage)
+@router.get("/", response=Page[ImportOut])
 def list_imports(request: AuthedRequest, page: Query[PageParams], kind: str = "") -> dict[str, Any]:
     return paginate(import_batches(request.user, kind), page)
 
