@@ -5,7 +5,6 @@ Every context sends `Accept-Language: zh-CN`, like the department's own browsers
 opens in the default Simplified Chinese unless a test picks English.
 """
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,28 +26,6 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = Path("/tmp/browser-shots")
 TIMEOUT_MS = 10_000
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# between browser steps are still synchronous. src/creditdesk/conftest.py does the same, but
-# it is not loaded when only this folder is collected.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if Path(CHROMIUM).exists():
-        return
-    skip = pytest.mark.skip(reason="browser tests need Debian's chromium at /usr/bin/chromium")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def browser_test_settings(settings: Any, tmp_path: Path) -> None:
-    """Uploads in a temporary folder, never under var/; a fast password hash."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:

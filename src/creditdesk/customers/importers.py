@@ -136,8 +136,10 @@ class CustomerImport(ImportKind):
             raise RowProblem("external_id", _("Required."))
         if not raw.get("name"):
             raise RowProblem("name", _("Required."))
-        values: dict[str, Any] = {k: raw[k] for k in ("code", "name", "local_name", "registration_number",
+        values: dict[str, Any] = {k: raw[k] for k in ("name", "local_name", "registration_number",
                                                       "tax_number", "address") if k in raw}
+        if raw.get("code"):  # an empty cell keeps the customer's number, or draws the next for a new one
+            values["code"] = raw["code"]
         values["external_id"] = external_id
         country = lookups.countries.get(raw.get("country", "").casefold())
         if country is None:
@@ -148,9 +150,10 @@ class CustomerImport(ImportKind):
         if raw.get("code") and lookups.code_owner.get(raw["code"], external_id) != external_id:
             raise RowProblem("code", _("Customer number %(code)s belongs to another customer.") % {"code": raw["code"]})
         for column, choices in CHOICE_COLUMNS.items():
-            if column in raw:
+            # an empty language cell: by country for a new customer (see classify), unchanged for a known one
+            if column in raw and (raw[column] or column != "language"):
                 values[column] = parse_choice(column, raw[column], choices) or (
-                    CustomerStatus.ACTIVE if column == "status" else Language.ZH_HANS if column == "language" else "")
+                    CustomerStatus.ACTIVE if column == "status" else "")
         if "founded_on" in raw:
             values["founded_on"] = parse_date("founded_on", raw["founded_on"])
         if "payment_terms_days" in raw:
@@ -231,7 +234,8 @@ class CustomerImport(ImportKind):
         """New, changed or unchanged; field rules checked on the would-be customer."""
         if row.existing is None:
             row.values.setdefault("language", Language.ZH_HANS if row.values["country"] == "CN" else Language.EN)
-            candidate = Customer(**{"currency_id": "CNY", **row.values})
+            row.values.setdefault("currency_id", "CNY")
+            candidate = Customer(**row.values)
         else:
             candidate = copy.copy(row.existing)
             for name, value in row.values.items():

@@ -41,6 +41,7 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.customer_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("sort", None)
     template = "customers/_table.html" if request.headers.get("HX-Request") else "customers/list.html"
     return render(request, template, {"form": form, "page": page, "sort": filters.sort, "query": query.urlencode()})
 

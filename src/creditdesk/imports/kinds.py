@@ -56,6 +56,11 @@ class ImportKind(ABC):
                     own[str(label)] = field_name
         return {"creditdesk": own, **self.extra_presets}
 
+    def column_label(self, field_name: str) -> str:
+        """Errors name the column as the user's language titles it, with the field name beside it."""
+        label = self.columns.get(field_name)
+        return f"{label} ({field_name})" if label else field_name
+
     @abstractmethod
     def plan(self, records: list[Record]) -> Plan:
         """Check every row and decide what to create, update or leave alone."""

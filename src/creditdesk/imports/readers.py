@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+DELIMITERS = ",;\t"
 ENCODINGS = {"auto": "", "utf-8": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030", "utf-16": "utf-16"}
 
 
@@ -49,12 +50,19 @@ def decode(content: bytes, encoding: str = "auto") -> tuple[str, str]:
 
 def read_csv(content: bytes, encoding: str) -> Table:
     text, used = decode(content, encoding)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    records = list(csv.reader(io.StringIO(text), dialect))
+    records = list(csv.reader(io.StringIO(text), csv.excel, delimiter=guess_delimiter(text)))
     return to_table(records, used)
+
+
+def guess_delimiter(text: str) -> str:
+    """Comma, semicolon (continental Excel) or tab (Excel's Unicode text): the one that splits the header most.
+
+    Column titles hold no separators, so the header line decides; cells below may hold anything. Only
+    the separator is guessed: spreadsheets always quote with " and double quotes inside cells (the
+    csv module's sniffer also guessed those, and read cells such as 'x' or " back as other text).
+    """
+    header = next((line for line in text.splitlines() if line.strip(f' "{DELIMITERS}\r\n\f\v')), "")
+    return max(DELIMITERS, key=lambda d: len(next(csv.reader([header], csv.excel, delimiter=d))))
 
 
 def cell_text(value: object) -> str:

@@ -38,7 +38,9 @@ def upload(request: AuthedRequest) -> HttpResponse:
 
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(import_batches(request.user), pk=pk)
-    return render(request, "imports/detail.html", {"batch": batch, "kind": get_kind(batch.kind),
+    kind = get_kind(batch.kind)
+    errors = [{**error, "column": kind.column_label(error["column"])} for error in batch.errors]
+    return render(request, "imports/detail.html", {"batch": batch, "kind": kind, "errors": errors,
                                                    "can_apply": batch.status == ImportStatus.STAGED})
 
 

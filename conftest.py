@@ -1,4 +1,5 @@
-"""Test settings shared by every app: files in a temporary folder, browser tests only with Chromium."""
+"""Test settings for the whole suite: files in a temporary folder, a fast password hash, browser tests only
+where Debian's Chromium is installed."""
 
 import os
 from pathlib import Path
@@ -26,4 +27,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls between steps stay synchronous."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
