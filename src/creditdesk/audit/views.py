@@ -13,7 +13,8 @@ from creditdesk.core.types import AuthedRequest
 def audit_list(request: AuthedRequest) -> HttpResponse:
     require(request.user, "audit.view_auditentry")
     form = AuditFilterForm(request.GET, actions=audit_actions())
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data
     filters = AuditFilter(customer_id=data.get("customer"), actor=data.get("actor", ""),
                           action=data.get("action", ""), date_from=data.get("date_from"),
                           date_to=data.get("date_to"))

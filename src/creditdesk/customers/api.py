@@ -181,6 +181,7 @@ def list_customers(request: AuthedRequest, filters: Query[CustomerQuery], page: 
 @router.post("/", response={201: CustomerOut})
 def create_customer(request: AuthedRequest, payload: CustomerIn) -> tuple[int, Customer]:
     data, reason = service_data(request, payload)
+    data.setdefault("currency_id", payload.currency.upper())  # the schema's default, left out by exclude_unset
     return 201, services.create_customer(request.user, data, reason)
 
 

@@ -124,7 +124,7 @@ class CustomerImport(ImportKind):
             except RowProblem as problem:
                 plan.errors.append(RowError(number, problem.column, problem.message))
         self.check_duplicates(rows, plan)
-        self.check_references(rows, lookups, plan)
+        self.check_references(rows, {raw.get("external_id", "") for _n, raw in records}, lookups, plan)
         for row in self.parents_first(rows, plan):
             self.classify(row, plan)
         return plan
@@ -202,8 +202,8 @@ class CustomerImport(ImportKind):
                 first_seen.setdefault(value, row.number)
 
     @staticmethod
-    def check_references(rows: list[CustomerRow], lookups: Lookups, plan: Plan) -> None:
-        in_file = {row.external_id for row in rows}
+    def check_references(rows: list[CustomerRow], in_file: set[str], lookups: Lookups, plan: Plan) -> None:
+        """A parent is in the file (even on a row with its own error, reported there) or already known."""
         for row in rows:
             row.existing = lookups.existing.get(row.external_id)
             if row.parent and row.parent not in in_file and row.parent not in lookups.existing:
