@@ -2,10 +2,12 @@
 where Debian's Chromium is installed."""
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -15,6 +17,13 @@ def test_settings(settings: Any, tmp_path: Path) -> None:
     """Uploaded files in a temporary folder; a fast password hash, since tests log in hundreds of users."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def source_language() -> Iterator[None]:
+    """Tests assert exact messages in the source language; each page request still picks its own."""
+    with translation.override("en"):
+        yield
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from creditdesk.accounts.api import BearerToken
+from creditdesk.accounts.api import BearerToken, signed_in_or_token
 from creditdesk.accounts.api import router as accounts_router
 from creditdesk.audit.api import router as audit_router
 from creditdesk.core.api import error_body
@@ -20,6 +20,7 @@ api = NinjaAPI(
     description="Credit files, audit trail, exchange rates and imports. Send `Authorization: Bearer <token>`.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    docs_decorator=signed_in_or_token,
 )
 api.add_router("/accounts", accounts_router)
 api.add_router("/customers", customers_router)

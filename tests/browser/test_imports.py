@@ -45,7 +45,8 @@ def test_a_bad_row_blocks_the_file_and_a_good_file_applies(
     error_rows = page.locator("#import-errors tr")
     expect(error_rows).to_have_count(2)
     expect(error_rows.nth(1).locator("td")).to_have_text([
-        "3", "unified social credit code (uscc)", f"Wrong check character “{WRONG_CHECK}”: for {BAD_BODY} it should be “{RIGHT_CHECK}”."])
+        "3", "unified social credit code (uscc)",
+        f"Wrong check character “{WRONG_CHECK}”: for {BAD_BODY} it should be “{RIGHT_CHECK}”."])
     expect(apply_button).to_have_count(0)
     assert not Customer.objects.filter(external_id__in=["BT-IMP-1", "BT-IMP-2"]).exists()
     screenshot(page, "import-errors")

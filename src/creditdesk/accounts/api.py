@@ -1,8 +1,12 @@
 """Bearer-token authentication and the caller's own tokens."""
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import HttpBearer
@@ -22,6 +26,18 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API's documents are for people signed in, or for systems holding a token."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated or BearerToken()(request) is not None:
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
 
 
 class MeOut(Schema):

@@ -16,7 +16,12 @@ from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.choices import CompanySize, CustomerStatus, Industry, Language
 from creditdesk.customers.models import Customer
-from creditdesk.customers.services import check_uscc_required, create_customer, update_customer
+from creditdesk.customers.services import (
+    check_uscc_required,
+    create_customer,
+    next_customer_codes,
+    update_customer,
+)
 from creditdesk.customers.uscc import normalise_uscc, validate_uscc
 from creditdesk.imports.cells import RowProblem, parse_choice, parse_date, parse_int
 from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError, register
@@ -241,7 +246,7 @@ class CustomerImport(ImportKind):
             for name, value in row.values.items():
                 setattr(candidate, name, value)
         try:
-            candidate.full_clean(exclude=["code", "currency", "owner", "analyst", "collector", "parent"],
+            candidate.full_clean(exclude=["code", "country", "currency", "owner", "analyst", "collector", "parent"],
                                  validate_unique=False)
             check_uscc_required(candidate)
         except ValidationError as error:
@@ -269,8 +274,11 @@ class CustomerImport(ImportKind):
     def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
         """Parents first, through the same services a person uses, so every row is audited."""
         written: dict[str, Customer] = {}
+        numbers = iter(next_customer_codes(sum(1 for row in plan.creates if not row.values.get("code"))))
         for row in [*plan.creates, *plan.updates]:
             values = dict(row.values)
+            if row.existing is None and not values.get("code"):
+                values["code"] = next(numbers)
             if row.parent is not None:
                 values["parent"] = (written.get(row.parent) or Customer.objects.get(external_id=row.parent)
                                     if row.parent else None)

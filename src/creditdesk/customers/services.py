@@ -8,9 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
@@ -29,7 +31,7 @@ CONTACT_FIELDS = ["name", "title", "role", "email", "phone", "language", "is_pri
 DOCUMENT_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".doc", ".csv", ".txt", ".zip"}
 
 
-def next_customer_code() -> str:
+def next_customer_codes(count: int) -> list[str]:
     """Customer numbers run C000001, C000002, … (past C999999 too) unless the ERP's own number is given."""
     last = (
         Customer.objects.filter(code__regex=r"^C[0-9]{6,}$")
@@ -37,7 +39,12 @@ def next_customer_code() -> str:
         .values_list("code", flat=True)
         .first()
     )
-    return f"C{int(last[1:]) + 1 if last else 1:06d}"
+    start = int(last[1:]) + 1 if last else 1
+    return [f"C{number:06d}" for number in range(start, start + count)]
+
+
+def next_customer_code() -> str:
+    return next_customer_codes(1)[0]
 
 
 def save_numbered(customer: Customer) -> None:
@@ -70,12 +77,38 @@ def check_uscc_required(customer: Customer) -> None:
         raise ValidationError({"uscc": _("A Chinese customer needs its unified social credit code.")})
 
 
+def check_country(customer: Customer) -> None:
+    """A look-up in the ISO list; Django's own choices check rebuilds all 250 names on every call."""
+    if not countries.alpha2(str(customer.country or "")):
+        raise ValidationError({"country": _("Unknown country “%(value)s”.") % {"value": customer.country}})
+
+
+def check_unique(customer: Customer) -> None:
+    """Number, external id and credit code each belong to one customer: one query checks all three."""
+    wanted = {"code": customer.code, "external_id": customer.external_id, "uscc": customer.uscc}
+    clash = Q()
+    for field, value in wanted.items():
+        if value:
+            clash |= Q(**{field: value})
+    taken = Customer.objects.filter(clash).exclude(pk=customer.pk).values_list("code", "external_id", "uscc")
+    errors: dict[str, str] = {}
+    for row in taken:
+        for field, value in zip(wanted, row, strict=True):
+            if value and value == wanted[field]:
+                errors[field] = _("Another customer already has this %(field)s.") % {
+                    "field": getattr(Customer._meta.get_field(field), "verbose_name", field)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_customer(customer: Customer) -> None:
     """Field rules, uniqueness and group shape, before anything is written."""
     customer.uscc = normalise_uscc(customer.uscc) if customer.uscc else None
     customer.external_id = customer.external_id or None
     check_uscc_required(customer)
-    customer.full_clean()
+    check_country(customer)
+    customer.full_clean(exclude=["country"], validate_unique=False)
+    check_unique(customer)
     check_no_cycle(customer)
 
 

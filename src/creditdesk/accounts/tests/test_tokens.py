@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.roles import ROLES
@@ -20,12 +20,6 @@ from creditdesk.accounts.services import (
 )
 from creditdesk.audit.models import AuditEntry
 from creditdesk.testing.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,18 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from django.utils import translation
 
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
 from creditdesk.testing.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -9,18 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models.deletion import ProtectedError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from creditdesk.audit.models import AuditEntry, ChainHead
 from creditdesk.audit.selectors import GENESIS, verify_audit_chain
 from creditdesk.audit.services import content_digest, link_digest, record_audit, seal_audit_chain
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

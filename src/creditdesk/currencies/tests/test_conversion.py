@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -23,12 +22,6 @@ from creditdesk.currencies.services import parse_rate, set_exchange_rate
 from creditdesk.testing.factories import UserFactory
 
 JAN_2, JAN_5, JAN_10 = dt.date(2026, 1, 2), dt.date(2026, 1, 5), dt.date(2026, 1, 10)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def rate(currency: str, on: dt.date, value: str) -> None:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
@@ -15,12 +14,6 @@ CUSTOMER_FIELDS = {
     "industry", "size", "founded_on", "address", "language", "currency", "payment_terms_days", "owner", "analyst",
     "collector", "status", "parent_id", "created_at", "updated_at",
 }
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.audit.selectors import verify_audit_chain
@@ -27,12 +27,6 @@ from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFa
 
 NINGBO_PORT = "91330200144071590X"  # an invented code that passes GB 32100-2015
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -174,7 +168,7 @@ def test_a_duplicate_uscc_is_refused_however_it_is_written(analyst):
     CustomerFactory(uscc=NINGBO_PORT)
     errors = refusal(create_customer, analyst, chinese_customer(uscc=NINGBO_PORT.lower()))
     assert list(errors) == ["uscc"]
-    assert errors["uscc"] == ["Customer with this Unified social credit code already exists."]
+    assert errors["uscc"] == ["Another customer already has this unified social credit code."]
     assert Customer.objects.filter(uscc=NINGBO_PORT).count() == 1
 
 

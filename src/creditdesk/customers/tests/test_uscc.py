@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -16,12 +15,6 @@ from creditdesk.customers.uscc import (
 
 HUAWEI = "914403001922038216"
 REAL_CODES = [HUAWEI, "91350100M000100Y43", "91330100799655058B"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def refusal(raw: str) -> ValidationError:

@@ -7,7 +7,6 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.forms import CustomerForm
@@ -17,12 +16,6 @@ from creditdesk.customers.uscc import ALPHABET, uscc_check_character
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
