@@ -99,16 +99,18 @@ def to_table(records: list[list[str]], encoding: str) -> Table:
 
 
 def read_json(content: bytes) -> Table:
-    """API batches arrive as a JSON list of objects; keys play the part of column titles."""
+    """API batches arrive as a JSON list of objects; keys play the part of column titles, items count from 1."""
     try:
         items = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValidationError(_("The batch is not valid JSON.")) from None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValidationError(_("A batch is a list of objects."))
+    if not items:
+        raise ValidationError(_("The file is empty."))
     headers = list(dict.fromkeys(key for item in items for key in item))
-    records = [headers] + [[cell_text(item.get(h)) for h in headers] for item in items]
-    return to_table(records, "utf-8")
+    rows = [(number, [cell_text(item.get(h)).strip() for h in headers]) for number, item in enumerate(items, start=1)]
+    return Table(headers, rows, "utf-8")
 
 
 def read_table(file_name: str, content: bytes, encoding: str = "auto") -> Table:

@@ -120,9 +120,9 @@ def test_a_batch_with_a_bad_item_is_invalid_lists_row_and_column_and_writes_noth
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "invalid"
-    # rows count as in a sheet whose first row holds the keys: items[0] is row 2
-    assert body["errors"] == [{"row": 5, "column": "country", "message": "Unknown country “Atlantis”."},
-                              {"row": 6, "column": "name", "message": "Required."}]
+    # in a batch, rows are the items' numbers counted from 1
+    assert body["errors"] == [{"row": 4, "column": "country", "message": "Unknown country “Atlantis”."},
+                              {"row": 5, "column": "name", "message": "Required."}]
     assert external_ids() == []
 
 

@@ -224,7 +224,7 @@ def test_json_batch_keys_become_columns_in_order_of_first_use():
     table = read_table("batch.json", json.dumps(items, ensure_ascii=False).encode())
     assert table == Table(
         ["external_id", "name", "payment_terms_days", "country", "active", "terms"],
-        [(2, ["B-1", "Batch Co", "45", "", "", ""]), (3, ["B-2", "", "", "中国", "True", "60"])],
+        [(1, ["B-1", "Batch Co", "45", "", "", ""]), (2, ["B-2", "", "", "中国", "True", "60"])],
         "utf-8",
     )
 
