@@ -26,6 +26,22 @@ def source_language() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def manager(db: None) -> Any:
+    """A credit manager: keeps credit files, sets exchange rates, reads the audit trail."""
+    from creditdesk.testing.factories import UserFactory
+
+    return UserFactory(username="wang.manager", role="credit_manager")
+
+
+@pytest.fixture
+def analyst(db: None) -> Any:
+    """A credit analyst: keeps credit files and imports them."""
+    from creditdesk.testing.factories import UserFactory
+
+    return UserFactory(username="chen.analyst", role="credit_analyst")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if CHROMIUM.exists():
         return

@@ -10,6 +10,7 @@ from django.test import Client
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
+from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import UserFactory
 
 
@@ -20,9 +21,7 @@ def analyst(db):
 
 @pytest.fixture
 def web(analyst):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(analyst)
-    return client
+    return signed_in(analyst)
 
 
 def bearer(plain: str) -> Client:

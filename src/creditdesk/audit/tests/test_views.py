@@ -5,11 +5,11 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from creditdesk.audit.services import record_audit
 from creditdesk.currencies.models import Currency
+from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,9 +22,7 @@ def auditor(db):
 
 @pytest.fixture
 def web(auditor):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(auditor)
-    return client
+    return signed_in(auditor)
 
 
 def at(*when: int) -> mock._patch:

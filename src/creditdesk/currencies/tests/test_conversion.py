@@ -38,11 +38,6 @@ def rates(db):
     rate("JPY", JAN_5, "0.05")
 
 
-@pytest.fixture
-def manager(db):
-    return UserFactory(username="wang.manager", role="credit_manager")
-
-
 # --- what the database knows ------------------------------------------------------------------------
 
 

@@ -17,11 +17,6 @@ CUSTOMER_FIELDS = {
 
 
 @pytest.fixture
-def manager(db):
-    return UserFactory(username="wang.manager", role="credit_manager")
-
-
-@pytest.fixture
 def api(manager):
     _token, plain = create_api_token(manager, manager, "tests")
     return Client(HTTP_AUTHORIZATION=f"Bearer {plain}", HTTP_ACCEPT_LANGUAGE="en")

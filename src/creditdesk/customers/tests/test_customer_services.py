@@ -30,11 +30,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture
-def analyst(db):
-    return UserFactory(username="chen.analyst", role="credit_analyst")
-
-
-@pytest.fixture
 def customer(db):
     return CustomerFactory()
 

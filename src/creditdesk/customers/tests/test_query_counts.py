@@ -10,21 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.services import record_audit
 from creditdesk.customers.models import Customer, Document
+from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import CommunicationFactory, ContactFactory, CustomerFactory, UserFactory
 
 TABS = ["overview", "contacts", "documents", "communications", "history"]
 
 
 @pytest.fixture
-def manager(db):
-    return UserFactory(username="wang.manager", role="credit_manager")
-
-
-@pytest.fixture
 def web(manager):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(manager)
-    return client
+    return signed_in(manager)
 
 
 def queries(client: Client, url: str, **headers: str) -> int:

@@ -6,28 +6,21 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.forms import CustomerForm
 from creditdesk.customers.models import Communication, Contact, Customer, Document
 from creditdesk.customers.services import save_contact, update_customer, upload_document
 from creditdesk.customers.uscc import ALPHABET, uscc_check_character
+from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
-def manager(db):
-    return UserFactory(username="wang.manager", role="credit_manager")
-
-
-@pytest.fixture
 def web(manager):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(manager)
-    return client
+    return signed_in(manager)
 
 
 def codes(response) -> list[str]:

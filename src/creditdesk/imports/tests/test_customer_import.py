@@ -31,11 +31,6 @@ NINGBO_PORT = "91330200144071590X"  # an invented code that passes GB 32100-2015
 
 
 @pytest.fixture
-def analyst(db):
-    return UserFactory(username="chen.analyst", role="credit_analyst")
-
-
-@pytest.fixture
 def people(db):
     return {"sales": UserFactory(username="li.sales", role="sales"),
             "collector": UserFactory(username="wang.collector", role="collector")}

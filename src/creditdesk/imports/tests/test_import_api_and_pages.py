@@ -37,11 +37,6 @@ CSV = ("external_id,name,uscc,country,status\n"
 BAD_CSV = CSV + "ERP-4,Atlantis Trading,,Atlantis,prospect\n"
 
 
-@pytest.fixture
-def analyst(db):
-    return UserFactory(username="chen.analyst", role="credit_analyst")
-
-
 def api_client(user) -> Client:
     _token, plain = create_api_token(user, user, "erp")
     return Client(headers={"Authorization": f"Bearer {plain}", "Accept-Language": "en"})
