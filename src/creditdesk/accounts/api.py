@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from creditdesk.accounts.models import ApiToken
@@ -78,9 +78,9 @@ def my_tokens(request: AuthedRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: NewTokenOut})
-def new_token(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def new_token(request: AuthedRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, plain = create_api_token(request.user, request.user, payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": plain})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)

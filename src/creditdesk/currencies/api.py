@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.permissions import require
@@ -50,9 +50,9 @@ def list_rates(request: AuthedRequest, page: Query[PageParams], currency: str = 
 
 
 @router.post("/", response={201: RateOut})
-def post_rate(request: AuthedRequest, payload: RateIn) -> tuple[int, ExchangeRate]:
+def post_rate(request: AuthedRequest, payload: RateIn) -> Status[ExchangeRate]:
     rate = set_exchange_rate(request.user, payload.currency.upper(), payload.rate_date, payload.rate, payload.source)
-    return 201, rate
+    return Status(201, rate)
 
 
 @router.get("/convert", response=ConversionOut)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from creditdesk.core.api import Page, PageParams, paginate
@@ -179,10 +179,10 @@ def list_customers(request: AuthedRequest, filters: Query[CustomerQuery], page: 
 
 
 @router.post("/", response={201: CustomerOut})
-def create_customer(request: AuthedRequest, payload: CustomerIn) -> tuple[int, Customer]:
+def create_customer(request: AuthedRequest, payload: CustomerIn) -> Status[Customer]:
     data, reason = service_data(request, payload)
     data.setdefault("currency_id", payload.currency.upper())  # the schema's default, left out by exclude_unset
-    return 201, services.create_customer(request.user, data, reason)
+    return Status(201, services.create_customer(request.user, data, reason))
 
 
 @router.get("/{customer_id}", response=CustomerOut)
@@ -203,9 +203,9 @@ def list_contacts(request: AuthedRequest, customer_id: int) -> list[Contact]:
 
 
 @router.post("/{customer_id}/contacts", response={201: ContactOut})
-def add_contact(request: AuthedRequest, customer_id: int, payload: ContactIn) -> tuple[int, Contact]:
+def add_contact(request: AuthedRequest, customer_id: int, payload: ContactIn) -> Status[Contact]:
     customer = selectors.get_customer(request.user, customer_id)
-    return 201, services.save_contact(request.user, customer, payload.dict())
+    return Status(201, services.save_contact(request.user, customer, payload.dict()))
 
 
 @router.put("/{customer_id}/contacts/{contact_id}", response=ContactOut)
@@ -222,13 +222,13 @@ def list_communications(request: AuthedRequest, customer_id: int) -> list[Commun
 
 
 @router.post("/{customer_id}/communications", response={201: CommunicationOut})
-def log_communication(request: AuthedRequest, customer_id: int, payload: CommunicationIn) -> tuple[int, Communication]:
+def log_communication(request: AuthedRequest, customer_id: int, payload: CommunicationIn) -> Status[Communication]:
     customer = selectors.get_customer(request.user, customer_id)
     data = payload.dict()
     contact_id = data.pop("contact_id")
     if contact_id is not None:
         data["contact"] = get_object_or_404(Contact, pk=contact_id)
-    return 201, services.log_communication(request.user, customer, data)
+    return Status(201, services.log_communication(request.user, customer, data))
 
 
 @router.get("/{customer_id}/documents", response=list[DocumentOut])
@@ -239,10 +239,10 @@ def list_documents(request: AuthedRequest, customer_id: int) -> list[Document]:
 @router.post("/{customer_id}/documents", response={201: DocumentOut})
 def upload_document(request: AuthedRequest, customer_id: int, file: File[UploadedFile], doc_type: Form[str],
                     title: Form[str], issued_on: Form[dt.date | None] = None,
-                    expires_on: Form[dt.date | None] = None) -> tuple[int, Document]:
+                    expires_on: Form[dt.date | None] = None) -> Status[Document]:
     customer = selectors.get_customer(request.user, customer_id)
     data = {"doc_type": doc_type, "title": title, "issued_on": issued_on, "expires_on": expires_on}
-    return 201, services.upload_document(request.user, customer, file, data)
+    return Status(201, services.upload_document(request.user, customer, file, data))
 
 
 @router.get("/{customer_id}/documents/{document_id}/file")

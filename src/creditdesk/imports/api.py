@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from creditdesk.core.api import Page, PageParams, paginate
@@ -60,18 +60,18 @@ def get_import(request: AuthedRequest, batch_id: int) -> ImportBatch:
 
 @router.post("/{kind}/file", response={201: ImportOut})
 def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], mapping: Form[str] = "creditdesk",
-                encoding: Form[str] = "auto", check_only: Form[bool] = False) -> tuple[int, ImportBatch]:
+                encoding: Form[str] = "auto", check_only: Form[bool] = False) -> Status[ImportBatch]:
     """Upload a CSV or XLSX file; it is written only if every row passes."""
     action = stage_import if check_only else run_import
-    return 201, action(request.user, kind, file.name or "upload", file.read(), encoding, mapping)
+    return Status(201, action(request.user, kind, file.name or "upload", file.read(), encoding, mapping))
 
 
 @router.post("/{kind}/batch", response={201: ImportOut, 413: dict[str, str]})
-def import_batch(request: AuthedRequest, kind: str, payload: BatchIn) -> tuple[int, Any]:
+def import_batch(request: AuthedRequest, kind: str, payload: BatchIn) -> Status[Any]:
     """Up to 10,000 items as JSON, checked and written all together like a file."""
     require(request.user, "imports.add_importbatch")
     if len(payload.items) > MAX_BATCH_ITEMS:
-        return 413, {"detail": f"at most {MAX_BATCH_ITEMS} items per batch"}
+        return Status(413, {"detail": f"at most {MAX_BATCH_ITEMS} items per batch"})
     content = json.dumps(payload.items, ensure_ascii=False, sort_keys=True).encode()
     action = stage_import if payload.check_only else run_import
-    return 201, action(request.user, kind, "batch.json", content)
+    return Status(201, action(request.user, kind, "batch.json", content))
