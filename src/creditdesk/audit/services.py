@@ -8,6 +8,7 @@ row lock. `verify_audit_chain` (in selectors) walks the chain and names the firs
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -85,7 +86,7 @@ def customer_of(target: models.Model) -> int | None:
     return getattr(target, "customer_id", None)
 
 
-def record_audit(
+def audit_entry(
     actor: Viewer | None,
     action: str,
     target: models.Model,
@@ -93,7 +94,7 @@ def record_audit(
     reason: str = "",
     customer_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit trail; call it inside the write's transaction."""
+    """An entry with its content hash, not yet saved."""
     user = actor if actor is not None and actor.is_authenticated else None
     entry = AuditEntry(
         created_at=timezone.now(),
@@ -108,8 +109,28 @@ def record_audit(
         reason=reason or "",
     )
     entry.content_hash = content_digest(entry)
+    return entry
+
+
+def record_audit(
+    actor: Viewer | None,
+    action: str,
+    target: models.Model,
+    changes: Changes | None = None,
+    reason: str = "",
+    customer_id: int | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail; call it inside the write's transaction."""
+    entry = audit_entry(actor, action, target, changes, reason, customer_id)
     entry.save()
     return entry
+
+
+def record_audits(actor: Viewer | None, action: str, changed: Sequence[tuple[models.Model, Changes]],
+                  reason: str = "") -> None:
+    """One entry per object for a bulk write, inserted together."""
+    AuditEntry.objects.bulk_create([audit_entry(actor, action, target, changes, reason) for target, changes in changed],
+                                   batch_size=500)
 
 
 def seal_audit_chain(batch: int = SEAL_BATCH) -> int:

@@ -1,6 +1,7 @@
 """Customer master data from files and API batches, upserted by external id."""
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,8 @@ from creditdesk.customers.choices import CompanySize, CustomerStatus, Industry, 
 from creditdesk.customers.models import Customer
 from creditdesk.customers.services import (
     check_uscc_required,
-    create_customer,
+    import_customers,
     next_customer_codes,
-    update_customer,
 )
 from creditdesk.customers.uscc import normalise_uscc, validate_uscc
 from creditdesk.imports.cells import RowProblem, parse_choice, parse_date, parse_int
@@ -88,6 +88,24 @@ def chunked_values(queryset: Any, field_name: str, values: list[str]) -> list[tu
     return found
 
 
+def leads_back(row: "CustomerRow", file_parent: Mapping[str, str | None], in_file: Mapping[int, str]) -> bool:
+    """Walk up from the row's new parent, the file's parents overriding the database's; True on a circle."""
+    external_id: str | None = row.parent
+    for _step in range(1000):
+        if not external_id:
+            return False
+        if external_id == row.external_id:
+            return True
+        if external_id in file_parent:
+            external_id = file_parent[external_id]
+            continue
+        parent_id = Customer.objects.filter(external_id=external_id).values_list("parent_id", flat=True).first()
+        while parent_id is not None and parent_id not in in_file:
+            parent_id = Customer.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        external_id = in_file.get(parent_id) if parent_id is not None else None
+    return True
+
+
 @dataclass
 class CustomerRow:
     """One checked row: its number, the values to write, and its parent's external id."""
@@ -132,6 +150,7 @@ class CustomerImport(ImportKind):
         self.check_references(rows, {raw.get("external_id", "") for _n, raw in records}, lookups, plan)
         for row in self.parents_first(rows, plan):
             self.classify(row, plan)
+        self.check_circles_with_database(rows, plan)
         return plan
 
     def parse_row(self, number: int, raw: dict[str, str], lookups: Lookups) -> CustomerRow:
@@ -235,6 +254,18 @@ class CustomerImport(ImportKind):
                 ordered.append(member)
         return ordered
 
+    @staticmethod
+    def check_circles_with_database(rows: list[CustomerRow], plan: Plan) -> None:
+        """A new parent may close a circle through companies already on file, not only within the file."""
+        file_parent = {row.external_id: row.parent for row in rows if row.parent is not None}
+        in_file = {row.existing.pk: row.external_id for row in rows if row.existing and row.parent is not None}
+        for row in rows:
+            if row.existing is None or not row.parent or row.parent == (
+                    row.existing.parent.external_id if row.existing.parent else ""):
+                continue
+            if leads_back(row, file_parent, in_file):
+                plan.errors.append(RowError(row.number, "parent", _("This parent would make the group a circle.")))
+
     def classify(self, row: CustomerRow, plan: Plan) -> None:
         """New, changed or unchanged; field rules checked on the would-be customer."""
         if row.existing is None:
@@ -272,22 +303,23 @@ class CustomerImport(ImportKind):
         return {("currency" if k == "currency_id" else k): None for k in row.values}
 
     def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
-        """Parents first, through the same services a person uses, so every row is audited."""
-        written: dict[str, Customer] = {}
+        """Parents first, in bulk, through the customers service that audits every customer."""
         numbers = iter(next_customer_codes(sum(1 for row in plan.creates if not row.values.get("code"))))
-        for row in [*plan.creates, *plan.updates]:
+        new = {row.external_id: Customer(**row.values) for row in plan.creates}
+        for customer in new.values():
+            customer.code = customer.code or next(numbers)
+        parents = {c.external_id: c for c in Customer.objects.filter(
+            external_id__in={row.parent for row in [*plan.creates, *plan.updates] if row.parent} - set(new))}
+        changed = []
+        for row in plan.creates:
+            new[row.external_id].parent = new.get(row.parent or "") or parents.get(row.parent or "")
+        for row in plan.updates:
             values = dict(row.values)
-            if row.existing is None and not values.get("code"):
-                values["code"] = next(numbers)
             if row.parent is not None:
-                values["parent"] = (written.get(row.parent) or Customer.objects.get(external_id=row.parent)
-                                    if row.parent else None)
-            try:
-                written[row.external_id] = (
-                    update_customer(actor, row.existing, values, reason) if row.existing
-                    else create_customer(actor, values, reason)
-                )
-            except ValidationError as error:
-                raise ValidationError(_("Row %(row)d: %(problem)s") % {
-                    "row": row.number, "problem": "; ".join(error.messages)}) from None
-
+                values["parent"] = new.get(row.parent) or parents.get(row.parent) if row.parent else None
+            changed.append((row.existing, values))
+        try:
+            import_customers(actor, list(new.values()), changed, reason)
+        except ValidationError as error:
+            raise ValidationError(_("The import cannot be written: %(problem)s")
+                                  % {"problem": "; ".join(error.messages)}) from None

@@ -474,7 +474,7 @@ def test_parents_forming_a_circle_within_the_file_are_refused(analyst):
     assert Customer.objects.count() == 0
 
 
-def test_a_circle_through_customers_already_known_fails_on_applying_and_writes_nothing(analyst):
+def test_a_circle_through_customers_already_known_is_found_when_checking(analyst):
     """The file alone has no circle (A's new parent B is B's child only in the database)."""
     a = CustomerFactory(external_id="A", country="US", uscc=None)
     CustomerFactory(external_id="B", country="US", uscc=None, parent=a)
@@ -482,11 +482,23 @@ def test_a_circle_through_customers_already_known_fails_on_applying_and_writes_n
 
     batch = run_import(analyst, "customers", "customers.csv", content)
 
-    assert batch.status == ImportStatus.FAILED
-    assert errors_of(batch) == [(0, "", "Row 2: This parent would make the group a circle.")]
+    assert batch.status == ImportStatus.INVALID
+    assert errors_of(batch) == [(2, "parent", "This parent would make the group a circle.")]
     a.refresh_from_db()
     assert a.parent is None
     assert customer_entries() == []
+
+
+def test_a_circle_through_a_customer_without_external_id_is_found_too(analyst):
+    """A → B (file) while B → C → A on file, C having no external id."""
+    a = CustomerFactory(external_id="A", country="US", uscc=None)
+    c = CustomerFactory(external_id=None, country="US", uscc=None, parent=a)
+    CustomerFactory(external_id="B", country="US", uscc=None, parent=c)
+    content = csv_file([{"external_id": "A", "name": a.name, "country": "US", "parent": "B"}])
+
+    batch = run_import(analyst, "customers", "customers.csv", content)
+
+    assert errors_of(batch) == [(2, "parent", "This parent would make the group a circle.")]
 
 
 def test_a_missing_required_column_is_reported_on_the_header_row(analyst):
