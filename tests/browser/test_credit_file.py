@@ -69,7 +69,7 @@ def test_live_search_opens_the_credit_file_and_its_tabs_load_in_place(
         "contacts": ["王建国", "wang.jianguo@example.cn"],
         "documents": ["No documents yet.", "Upload a document"],
         "communications": ["Called about the November statement.", "Log a communication"],
-        "history": ["customer.update", "Terms agreed with the buyer"],
+        "history": ["Customer changed", "Terms agreed with the buyer"],
     }
     for tab, texts in expected.items():
         page.locator(f".tabs a[data-tab={tab}]").click()

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.audit.actions import action_label
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -17,4 +19,4 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [("", _("All actions")), *((a, a) for a in actions)]  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("All actions")), *((a, action_label(a)) for a in actions)]  # type: ignore[attr-defined]

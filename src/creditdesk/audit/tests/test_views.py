@@ -110,14 +110,14 @@ def test_entries_show_before_and_after(web, trail):
     content = web.get("/audit/").content.decode()
     assert "<div><b>status</b>: <del>active</del> → <ins>on_hold</ins></div>" in content
     assert "<div><b>name</b>: <ins>Li Lei</ins></div>" in content
-    assert "<div><b>email</b>: <del>old@example.cn</del> → <ins>∅</ins></div>" in content
-    assert "<div><b>minor_units</b>: <del>2</del> → <ins>3</ins></div>" in content
+    assert "<div><b>e-mail</b>: <del>old@example.cn</del> → <ins>∅</ins></div>" in content
+    assert "<div><b>decimal places</b>: <del>2</del> → <ins>3</ins></div>" in content
     assert "<td class=\"wrap\">90 days overdue</td>" in content
 
 
 def test_entries_show_local_time_user_and_a_link_to_the_customer(web, trail):
     content = web.get("/audit/", {"actor": "li.analyst"}).content.decode()
-    assert "<td>11/03/2026 12:30 a.m.</td><td>li.analyst</td><td><code>contact.create</code></td>" in content
+    assert "<td>11/03/2026 12:30 a.m.</td><td>li.analyst</td><td>Contact added</td>" in content
     assert f'<a href="/customers/{trail["a"].pk}/">Li Lei</a>' in content
 
 

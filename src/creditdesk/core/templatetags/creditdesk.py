@@ -3,6 +3,10 @@
 from typing import Any
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from creditdesk.audit import actions as labels
 
 register = template.Library()
 
@@ -18,3 +22,19 @@ def person(user: Any) -> str:
     if user is None:
         return "—"
     return str(user.get_full_name() or user.get_username())
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An audit action in words; unknown codes show as they are."""
+    return labels.action_label(code)
+
+
+@register.filter
+def field_label(object_type: str, field: str) -> str:
+    """A changed field by its name on the form, where the model still has that field."""
+    try:
+        model = apps.get_model(object_type)
+        return str(getattr(model._meta.get_field(field), "verbose_name", field))
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field

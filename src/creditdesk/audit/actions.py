@@ -1,0 +1,30 @@
+"""What each audit action code means, in words a credit manager reads."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, Promise] = {
+    "customer.create": _("Customer created"),
+    "customer.update": _("Customer changed"),
+    "contact.create": _("Contact added"),
+    "contact.update": _("Contact changed"),
+    "contact.delete": _("Contact removed"),
+    "document.upload": _("Document uploaded"),
+    "document.delete": _("Document removed"),
+    "communication.create": _("Communication logged"),
+    "exchange_rate.create": _("Exchange rate added"),
+    "exchange_rate.update": _("Exchange rate changed"),
+    "import.stage": _("File checked"),
+    "import.apply": _("Import applied"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "user.create": _("User created"),
+    "user.update": _("User changed"),
+    "user.roles": _("User roles changed"),
+    "user.delete": _("User deleted"),
+    "demo_data.load": _("Demo portfolio loaded"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
