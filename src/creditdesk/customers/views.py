@@ -101,6 +101,12 @@ def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[st
     return {"entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))}
 
 
+def tab_with_errors(request: AuthedRequest, customer: Customer, tab: str, form: Any) -> HttpResponse:
+    """The tab again, with the form as the user filled it in and what was wrong with it."""
+    context = {"customer": customer, "tab": tab, "tabs": TABS, **tab_context(request, customer, tab), "form": form}
+    return render(request, "customers/detail.html", context, status=422)
+
+
 def tab_redirect(customer: Customer, tab: str) -> HttpResponse:
     return redirect("customers:tab", customer.pk, tab)
 
@@ -115,9 +121,7 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             return tab_redirect(customer, "contacts")
         except ValidationError as error:
             show_errors(form, error)
-    context = {"customer": customer, "tab": "contacts", "tabs": TABS, "form": form,
-               "contacts": selectors.customer_contacts(customer)}
-    return render(request, "customers/detail.html", context, status=422)
+    return tab_with_errors(request, customer, "contacts", form)
 
 
 def contact_edit(request: AuthedRequest, pk: int, contact_id: int) -> HttpResponse:
@@ -155,9 +159,7 @@ def document_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             return tab_redirect(customer, "documents")
         except ValidationError as error:
             show_errors(form, error)
-    context = {"customer": customer, "tab": "documents", "tabs": TABS, "form": form,
-               "documents": selectors.customer_documents(request.user, customer)}
-    return render(request, "customers/detail.html", context, status=422)
+    return tab_with_errors(request, customer, "documents", form)
 
 
 def document_download(request: AuthedRequest, pk: int, document_id: int) -> FileResponse:
@@ -188,6 +190,4 @@ def communication_add(request: AuthedRequest, pk: int) -> HttpResponse:
             return tab_redirect(customer, "communications")
         except ValidationError as error:
             show_errors(form, error)
-    context = {"customer": customer, "tab": "communications", "tabs": TABS, "form": form,
-               "communications": selectors.customer_communications(customer)[:200]}
-    return render(request, "customers/detail.html", context, status=422)
+    return tab_with_errors(request, customer, "communications", form)
