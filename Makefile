@@ -39,7 +39,7 @@ test-browser: install
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/mypy src
 
 bench: install
