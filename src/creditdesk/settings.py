@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "creditdesk.currencies",
     "creditdesk.imports",
     "creditdesk.customers",
+    "creditdesk.receivables",
 ]
 
 MIDDLEWARE = [

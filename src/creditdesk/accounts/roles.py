@@ -11,6 +11,10 @@ READ_EVERYTHING = [
     "audit.view_auditentry",
     "currencies.view_exchangerate",
     "imports.view_importbatch",
+    "receivables.view_invoice",
+    "receivables.view_payment",
+    "receivables.view_creditnote",
+    "receivables.view_allocation",
 ]
 KEEP_CREDIT_FILES = [
     "customers.add_customer",
@@ -22,6 +26,11 @@ KEEP_CREDIT_FILES = [
     "customers.delete_document",
     "customers.add_communication",
     "imports.add_importbatch",
+    "receivables.add_invoice",
+    "receivables.add_payment",
+    "receivables.add_creditnote",
+    "receivables.add_allocation",
+    "receivables.change_allocation",
 ]
 
 ROLES: dict[str, dict[str, object]] = {

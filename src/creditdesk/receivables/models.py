@@ -1,0 +1,136 @@
+"""The receivables ledger (应收账款): invoices, credit notes, payments, their allocations, open orders."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.currencies.models import Currency
+from creditdesk.customers.models import Customer
+
+
+class MoneyField(models.DecimalField):
+    """An amount of money, to the cent; its currency is kept beside it, never assumed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class LedgerItem(models.Model):
+    """What every ledger document shares: whose it is, where it came from, its currency."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, verbose_name=_("customer"))
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
+    source = models.CharField(_("source system"), max_length=40, default="manual")
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Invoice(LedgerItem):
+    """A sales invoice: what the customer owes, and by when."""
+
+    number = models.CharField(_("invoice number"), max_length=40)
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    net_amount = MoneyField(_("net amount"))
+    tax_amount = MoneyField(_("tax amount"), default=0)
+    gross_amount = MoneyField(_("gross amount"))
+    order_reference = models.CharField(_("order reference"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="invoice_number_per_source"),
+            models.CheckConstraint(condition=Q(gross_amount=models.F("net_amount") + models.F("tax_amount")),
+                                   name="invoice_gross_is_net_plus_tax"),
+            models.CheckConstraint(condition=Q(gross_amount__gt=0), name="invoice_gross_positive"),
+            models.CheckConstraint(condition=Q(due_date__gte=models.F("invoice_date")), name="invoice_due_after_date"),
+        ]
+        indexes = [models.Index(fields=["customer", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNote(LedgerItem):
+    """Money we give back: against one invoice or on account."""
+
+    number = models.CharField(_("credit note number"), max_length=40)
+    issued_on = models.DateField(_("date"))
+    amount = MoneyField(_("amount"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="credit_notes", verbose_name=_("invoice"))
+
+    class Meta:
+        ordering = ["issued_on", "number"]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="credit_note_number_per_source"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Payment(LedgerItem):
+    """Cash received from a customer, before or after it is matched to invoices."""
+
+    received_on = models.DateField(_("received on"))
+    amount = MoneyField(_("amount"))
+    method = models.CharField(_("method"), max_length=30, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+    remittance_text = models.TextField(_("remittance text"), blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount} {self.currency_id}"
+
+
+class Allocation(models.Model):
+    """Part of a payment or credit note set against an invoice; reversed, never deleted."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations",
+                                verbose_name=_("invoice"))
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="allocations", verbose_name=_("payment"))
+    credit_note = models.ForeignKey(CreditNote, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="allocations", verbose_name=_("credit note"))
+    amount = MoneyField(_("amount"))
+    allocated_on = models.DateField(_("allocated on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("allocated by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversal_reason = models.CharField(_("reason for reversal"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["allocated_on", "id"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False, credit_note__isnull=True)
+                | Q(payment__isnull=True, credit_note__isnull=False),
+                name="allocation_from_payment_or_credit_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.invoice}"
