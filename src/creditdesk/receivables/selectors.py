@@ -20,10 +20,10 @@ def active_allocations() -> QuerySet[Allocation]:
     return Allocation.objects.filter(reversed_at__isnull=True)
 
 
-def allocated_sum(field: str) -> Coalesce:
-    """Σ of the active allocations of the outer row, as a correlated subquery (0 when there are none)."""
+def allocated_sum(field: str, allocations: QuerySet[Allocation] | None = None) -> Coalesce:
+    """Σ of the outer row's allocations (active ones unless given), as a correlated subquery, 0 when none."""
     total = (
-        active_allocations().filter(**{field: OuterRef("pk")}).order_by()
+        (active_allocations() if allocations is None else allocations).filter(**{field: OuterRef("pk")}).order_by()
         .values(field).annotate(total=Sum("amount")).values("total")
     )
     return Coalesce(Subquery(total, output_field=MONEY), ZERO)
