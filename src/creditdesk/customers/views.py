@@ -1,5 +1,6 @@
 """Credit file pages: thin views over the customers selectors and services."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -111,17 +112,25 @@ def tab_redirect(customer: Customer, tab: str) -> HttpResponse:
     return redirect("customers:tab", customer.pk, tab)
 
 
+def submit_on_tab(request: AuthedRequest, customer: Customer, tab: str, form: Any,
+                  write: Callable[[dict[str, Any]], object], done: str = "") -> HttpResponse:
+    """A form posted from a tab: write through the service and go back to the tab, or show what was wrong."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+            if done:
+                messages.success(request, done)
+            return tab_redirect(customer, tab)
+        except ValidationError as error:
+            show_errors(form, error)
+    return tab_with_errors(request, customer, tab, form)
+
+
 @require_POST
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_contact(request.user, customer, form.cleaned_data)
-            return tab_redirect(customer, "contacts")
-        except ValidationError as error:
-            show_errors(form, error)
-    return tab_with_errors(request, customer, "contacts", form)
+    return submit_on_tab(request, customer, "contacts", ContactForm(request.POST),
+                         lambda data: services.save_contact(request.user, customer, data))
 
 
 def contact_edit(request: AuthedRequest, pk: int, contact_id: int) -> HttpResponse:
@@ -150,16 +159,13 @@ def contact_delete(request: AuthedRequest, pk: int, contact_id: int) -> HttpResp
 @require_POST
 def document_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "upload"}
-        try:
-            services.upload_document(request.user, customer, form.cleaned_data["upload"], data)
-            messages.success(request, _("Document uploaded."))
-            return tab_redirect(customer, "documents")
-        except ValidationError as error:
-            show_errors(form, error)
-    return tab_with_errors(request, customer, "documents", form)
+
+    def upload(data: dict[str, Any]) -> object:
+        details = {k: v for k, v in data.items() if k != "upload"}
+        return services.upload_document(request.user, customer, data["upload"], details)
+
+    return submit_on_tab(request, customer, "documents", DocumentForm(request.POST, request.FILES), upload,
+                         _("Document uploaded."))
 
 
 def document_download(request: AuthedRequest, pk: int, document_id: int) -> FileResponse:
@@ -183,11 +189,5 @@ def document_delete(request: AuthedRequest, pk: int, document_id: int) -> HttpRe
 @require_POST
 def communication_add(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.get_customer(request.user, pk)
-    form = CommunicationForm(request.POST, customer=customer)
-    if form.is_valid():
-        try:
-            services.log_communication(request.user, customer, form.cleaned_data)
-            return tab_redirect(customer, "communications")
-        except ValidationError as error:
-            show_errors(form, error)
-    return tab_with_errors(request, customer, "communications", form)
+    return submit_on_tab(request, customer, "communications", CommunicationForm(request.POST, customer=customer),
+                         lambda data: services.log_communication(request.user, customer, data))

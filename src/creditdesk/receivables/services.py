@@ -7,10 +7,10 @@ that either. A reversal restores the open amounts and keeps the allocation, mark
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,10 @@ PAYMENT_FIELDS = ["customer", "received_on", "amount", "currency", "method", "ba
 CREDIT_NOTE_FIELDS = ["customer", "number", "issued_on", "amount", "currency", "invoice", "source", "external_id"]
 
 
-def record_document(actor: Actor, document: models.Model, fields: list[str], action: str) -> models.Model:
+Document = TypeVar("Document", Invoice, Payment, CreditNote)
+
+
+def record_document(actor: Actor, document: Document, fields: list[str], action: str) -> Document:
     """Validate and keep a new ledger document with an audit entry."""
     require(actor, f"receivables.add_{document._meta.model_name}")
     document.full_clean()
@@ -45,12 +48,12 @@ def record_invoice(actor: Actor, data: dict[str, Any]) -> Invoice:
         raise ValidationError({"gross_amount": _("The gross amount must be net plus tax.")})
     if invoice.due_date < invoice.invoice_date:
         raise ValidationError({"due_date": _("An invoice cannot fall due before its date.")})
-    return record_document(actor, invoice, INVOICE_FIELDS, "invoice.create")  # type: ignore[return-value]
+    return record_document(actor, invoice, INVOICE_FIELDS, "invoice.create")
 
 
 @transaction.atomic
 def record_payment(actor: Actor, data: dict[str, Any]) -> Payment:
-    return record_document(actor, Payment(**data), PAYMENT_FIELDS, "payment.create")  # type: ignore[return-value]
+    return record_document(actor, Payment(**data), PAYMENT_FIELDS, "payment.create")
 
 
 @transaction.atomic
@@ -58,7 +61,7 @@ def record_credit_note(actor: Actor, data: dict[str, Any]) -> CreditNote:
     note = CreditNote(**data)
     if note.invoice is not None and note.invoice.customer_id != note.customer_id:
         raise ValidationError({"invoice": _("The invoice belongs to another customer.")})
-    return record_document(actor, note, CREDIT_NOTE_FIELDS, "credit_note.create")  # type: ignore[return-value]
+    return record_document(actor, note, CREDIT_NOTE_FIELDS, "credit_note.create")
 
 
 def check_allocation(invoice: Invoice, source: Payment | CreditNote, amount: Decimal) -> None:
