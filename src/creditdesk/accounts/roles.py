@@ -15,7 +15,9 @@ READ_EVERYTHING = [
     "receivables.view_payment",
     "receivables.view_creditnote",
     "receivables.view_allocation",
+    "receivables.view_salesorder",
 ]
+READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
     "customers.add_customer",
     "customers.change_customer",
@@ -31,6 +33,7 @@ KEEP_CREDIT_FILES = [
     "receivables.add_creditnote",
     "receivables.add_allocation",
     "receivables.change_allocation",
+    "receivables.add_salesorder",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
@@ -58,6 +61,7 @@ ROLES: dict[str, dict[str, object]] = {
             "customers.view_communication",
             "customers.add_communication",
             "currencies.view_exchangerate",
+            *READ_LEDGER,
         ],
     },
     "sales": {
@@ -69,6 +73,8 @@ ROLES: dict[str, dict[str, object]] = {
             "customers.view_communication",
             "customers.add_communication",
             "currencies.view_exchangerate",
+            "receivables.view_invoice",
+            "receivables.view_salesorder",
         ],
     },
     "cfo": {

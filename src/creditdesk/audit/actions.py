@@ -28,6 +28,7 @@ ACTIONS: dict[str, Promise] = {
     "credit_note.create": _("Credit note recorded"),
     "allocation.create": _("Payment allocated"),
     "allocation.reverse": _("Allocation reversed"),
+    "sales_order.create": _("Sales order recorded"),
 }
 
 

@@ -42,6 +42,8 @@ class Customer(models.Model):
                                 default=Language.ZH_HANS)
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("invoicing currency"))
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    allocate_oldest_first = models.BooleanField(
+        _("allocate unmatched payments to the oldest due invoices"), default=True)
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="owned_customers", verbose_name=_("sales owner"))
     analyst = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,

@@ -33,6 +33,18 @@ class LedgerItem(models.Model):
         abstract = True
 
 
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    INVOICED = "invoiced", _("Invoiced")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Invoice(LedgerItem):
     """A sales invoice: what the customer owes, and by when."""
 
@@ -43,6 +55,9 @@ class Invoice(LedgerItem):
     tax_amount = MoneyField(_("tax amount"), default=0)
     gross_amount = MoneyField(_("gross amount"))
     order_reference = models.CharField(_("order reference"), max_length=60, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    disputed = models.BooleanField(_("disputed"), default=False)
 
     class Meta:
         ordering = ["due_date", "number"]
@@ -50,12 +65,14 @@ class Invoice(LedgerItem):
         verbose_name_plural = _("invoices")
         constraints = [
             models.UniqueConstraint(fields=["source", "number"], name="invoice_number_per_source"),
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="invoice_external_id_per_source"),
             models.CheckConstraint(condition=Q(gross_amount=models.F("net_amount") + models.F("tax_amount")),
                                    name="invoice_gross_is_net_plus_tax"),
             models.CheckConstraint(condition=Q(gross_amount__gt=0), name="invoice_gross_positive"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("invoice_date")), name="invoice_due_after_date"),
         ]
-        indexes = [models.Index(fields=["customer", "due_date"])]
+        indexes = [models.Index(fields=["customer", "due_date"]), models.Index(fields=["invoice_date"])]
 
     def __str__(self) -> str:
         return self.number
@@ -76,6 +93,8 @@ class CreditNote(LedgerItem):
         verbose_name_plural = _("credit notes")
         constraints = [
             models.UniqueConstraint(fields=["source", "number"], name="credit_note_number_per_source"),
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="credit_note_external_id_per_source"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
         ]
 
@@ -96,7 +115,11 @@ class Payment(LedgerItem):
         ordering = ["received_on", "id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="payment_external_id_per_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount} {self.currency_id}"
@@ -134,3 +157,28 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} → {self.invoice}"
+
+
+class SalesOrder(LedgerItem):
+    """An order accepted but not yet invoiced: it counts towards exposure until it is."""
+
+    number = models.CharField(_("order number"), max_length=40)
+    ordered_on = models.DateField(_("order date"))
+    amount = MoneyField(_("amount"))
+    expected_invoice_date = models.DateField(_("expected invoice date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN)
+
+    class Meta:
+        ordering = ["ordered_on", "number"]
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="order_number_per_source"),
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="order_external_id_per_source"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="order_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self) -> str:
+        return self.number

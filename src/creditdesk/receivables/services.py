@@ -17,17 +17,19 @@ from django.utils.translation import gettext as _
 from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
-from creditdesk.receivables.models import Allocation, CreditNote, Invoice, Payment
+from creditdesk.receivables.models import Allocation, CreditNote, Invoice, InvoiceStatus, Payment, SalesOrder
 from creditdesk.receivables.selectors import invoice_open_amount, unallocated_amount
 
 INVOICE_FIELDS = ["customer", "number", "source", "external_id", "invoice_date", "due_date", "currency",
-                  "net_amount", "tax_amount", "gross_amount", "order_reference"]
+                  "net_amount", "tax_amount", "gross_amount", "order_reference", "payment_terms_days", "disputed"]
 PAYMENT_FIELDS = ["customer", "received_on", "amount", "currency", "method", "bank_reference", "remittance_text",
                   "source", "external_id"]
 CREDIT_NOTE_FIELDS = ["customer", "number", "issued_on", "amount", "currency", "invoice", "source", "external_id"]
+ORDER_FIELDS = ["customer", "number", "ordered_on", "amount", "currency", "expected_invoice_date", "status",
+                "source", "external_id"]
 
 
-Document = TypeVar("Document", Invoice, Payment, CreditNote)
+Document = TypeVar("Document", Invoice, Payment, CreditNote, SalesOrder)
 
 
 def record_document(actor: Actor, document: Document, fields: list[str], action: str) -> Document:
@@ -54,6 +56,11 @@ def record_invoice(actor: Actor, data: dict[str, Any]) -> Invoice:
 @transaction.atomic
 def record_payment(actor: Actor, data: dict[str, Any]) -> Payment:
     return record_document(actor, Payment(**data), PAYMENT_FIELDS, "payment.create")
+
+
+@transaction.atomic
+def record_order(actor: Actor, data: dict[str, Any]) -> SalesOrder:
+    return record_document(actor, SalesOrder(**data), ORDER_FIELDS, "sales_order.create")
 
 
 @transaction.atomic
@@ -94,6 +101,7 @@ def allocate(actor: Actor, invoice: Invoice, source: Payment | CreditNote, amoun
     side = {"payment": source} if isinstance(source, Payment) else {"credit_note": source}
     allocation = Allocation.objects.create(invoice=invoice, amount=amount, created_by=actor,
                                            allocated_on=on or timezone.localdate(), **side)
+    mark_paid_or_open(invoice)
     record_audit(actor, "allocation.create", allocation, {
         "invoice": [None, invoice.number], "amount": [None, amount],
         "source": [None, f"{source._meta.model_name} {source.pk}"],
@@ -112,6 +120,17 @@ def reverse_allocation(actor: Actor, allocation: Allocation, reason: str) -> All
         raise ValidationError({"reason": _("Say why the allocation is reversed.")})
     allocation.reversed_at, allocation.reversal_reason = timezone.now(), reason.strip()[:200]
     allocation.save(update_fields=["reversed_at", "reversal_reason"])
+    mark_paid_or_open(allocation.invoice)
     record_audit(actor, "allocation.reverse", allocation, {"reversed_at": [None, allocation.reversed_at]},
                  reason, customer_id=allocation.invoice.customer_id)
     return allocation
+
+
+def mark_paid_or_open(invoice: Invoice) -> None:
+    """Keep the status in step with the allocations: paid when nothing is open, open again after a reversal."""
+    if invoice.status == InvoiceStatus.CANCELLED:
+        return
+    status = InvoiceStatus.PAID if invoice_open_amount(invoice) == 0 else InvoiceStatus.OPEN
+    if status != invoice.status:
+        Invoice.objects.filter(pk=invoice.pk).update(status=status)
+        invoice.status = status
