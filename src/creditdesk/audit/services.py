@@ -83,7 +83,10 @@ def customer_of(target: models.Model) -> int | None:
     """Entries about a customer or anything hanging off one appear on that customer's history."""
     if target._meta.label_lower == "customers.customer":
         return target.pk  # type: ignore[no-any-return]
-    return getattr(target, "customer_id", None)
+    if hasattr(target, "customer_id"):
+        return target.customer_id  # type: ignore[no-any-return]
+    invoice = getattr(target, "invoice", None)  # an allocation belongs to its invoice's customer
+    return getattr(invoice, "customer_id", None)
 
 
 def audit_entry(

@@ -1,12 +1,18 @@
 """Reading one cell of an imported row: dates, whole numbers, code lists; a bad cell names its column."""
 
 import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%Y%m%d", "%Y年%m月%d日")
+# Slashes with the year last are read month first, as US ERP exports (and IBM's sample) write them.
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%Y%m%d", "%Y年%m月%d日", "%m/%d/%Y")
+MONEY_TEXT = re.compile(r"^-?\d{1,16}(\.\d{1,2})?$")
+YES = {"1", "true", "yes", "y", "是", "x"}
+NO = {"", "0", "false", "no", "n", "否"}
 
 
 class RowProblem(Exception):
@@ -56,3 +62,24 @@ def parse_int(column: str, text: str, default: int) -> int:
     return value
 
 
+def parse_money(column: str, text: str) -> Decimal:
+    """An amount to the cent; thousands separators allowed, negative amounts and fractions of a cent refused."""
+    cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not MONEY_TEXT.match(cleaned):
+        raise RowProblem(column, _("“%(value)s” is not an amount (use 1234.56).") % {"value": text})
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise RowProblem(column, _("“%(value)s” is not an amount (use 1234.56).") % {"value": text}) from None
+    if amount < 0:
+        raise RowProblem(column, _("An amount cannot be negative; send a credit note instead."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_bool(column: str, text: str) -> bool:
+    value = text.strip().casefold()
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise RowProblem(column, _("“%(value)s” is not yes or no.") % {"value": text})

@@ -45,6 +45,7 @@ class ImportKind(ABC):
     columns: ClassVar[dict[str, Promise]]
     required: ClassVar[frozenset[str]]
     extra_presets: ClassVar[dict[str, dict[str, str]]] = {}
+    preset_defaults: ClassVar[dict[str, dict[str, str]]] = {}
 
     def presets(self) -> dict[str, dict[str, str]]:
         """The project's own layout accepts field names and the column titles in either language."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,10 +34,11 @@ def map_columns(kind: ImportKind, table: Table, mapping: str) -> tuple[list[Reco
         raise ValidationError(_("Unknown column mapping “%(name)s”.") % {"name": mapping})
     preset = {normalise_header(k): v for k, v in presets[mapping].items()}
     fields = [preset.get(normalise_header(h)) for h in table.headers]
-    missing = sorted(kind.required - set(filter(None, fields)))
+    defaults = kind.preset_defaults.get(mapping, {})
+    missing = sorted(kind.required - set(filter(None, fields)) - set(defaults))
     errors = [RowError(1, name, _("Required column is missing.")) for name in missing]
     records = [
-        (number, {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f})
+        (number, {**defaults, **{f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f}})
         for number, cells in table.rows
     ]
     return records, errors
@@ -63,36 +64,41 @@ def record_plan(batch: ImportBatch, plan: Plan) -> None:
     batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.STAGED
 
 
-@transaction.atomic
 def stage_import(actor: Actor, kind_name: str, file_name: str, content: bytes,
                  encoding: str = "auto", mapping: str = "creditdesk") -> ImportBatch:
     """Keep the file and check it: the preview shows what applying it would do."""
+    return stage(actor, kind_name, file_name, content, encoding, mapping)[0]
+
+
+@transaction.atomic
+def stage(actor: Actor, kind_name: str, file_name: str, content: bytes, encoding: str,
+          mapping: str) -> tuple[ImportBatch, Plan]:
+    """The batch recorded and audited, with the plan its check produced."""
     kind = get_kind(kind_name)
     require(actor, "imports.add_importbatch", kind.permission)
     batch = ImportBatch(kind=kind.name, file_name=file_name[:255], sha256=hashlib.sha256(content).hexdigest(),
                         encoding="" if encoding == "auto" else encoding, mapping=mapping or "creditdesk",
                         created_by=actor)
-    record_plan(batch, check(kind, batch, content))
+    plan = check(kind, batch, content)
+    record_plan(batch, plan)
     batch.file.save(f"{batch.sha256[:16]}-{file_name[-80:]}", ContentFile(content), save=False)
     batch.save()
     record_audit(actor, "import.stage", batch, {
         "file_name": [None, batch.file_name], "sha256": [None, batch.sha256], "status": [None, batch.status],
         "rows": [None, batch.row_count], "errors": [None, len(batch.errors)],
     })
-    return batch
+    return batch, plan
 
 
-def apply_import(actor: Actor, batch: ImportBatch) -> ImportBatch:
-    """Check again against today's data, then write every row in one transaction or none."""
+def apply_import(actor: Actor, batch: ImportBatch, checked: Plan | None = None) -> ImportBatch:
+    """Check again against today's data (unless just checked), then write every row in one transaction or none."""
     kind = get_kind(batch.kind)
     require(actor, "imports.add_importbatch", kind.permission)
     if batch.status != ImportStatus.STAGED:
         raise ValidationError(_("Only a checked import without errors can be applied."))
-    with batch.file.open("rb") as stored:
-        content = stored.read()
     try:
         with transaction.atomic():
-            plan = check(kind, batch, content)
+            plan = checked or recheck(kind, batch)
             record_plan(batch, plan)
             if plan.errors:
                 raise ValidationError(_("The file no longer passes the checks."))
@@ -100,12 +106,17 @@ def apply_import(actor: Actor, batch: ImportBatch) -> ImportBatch:
             batch.status, batch.applied_by, batch.applied_at = ImportStatus.APPLIED, actor, timezone.now()
             batch.save()
             record_audit(actor, "import.apply", batch, counts(batch))
-    except (ValidationError, PermissionDenied) as error:
+    except (ValidationError, PermissionDenied, IntegrityError) as error:
         if batch.status != ImportStatus.INVALID:
             batch.status = ImportStatus.FAILED
             batch.errors = [*batch.errors, *({"row": 0, "column": "", "message": m} for m in error_messages(error))]
         batch.save()
     return batch
+
+
+def recheck(kind: ImportKind, batch: ImportBatch) -> Plan:
+    with batch.file.open("rb") as stored:
+        return check(kind, batch, stored.read())
 
 
 def error_messages(error: Exception) -> list[str]:
@@ -119,6 +130,6 @@ def counts(batch: ImportBatch) -> dict[str, Any]:
 
 def run_import(actor: Actor, kind_name: str, file_name: str, content: bytes,
                encoding: str = "auto", mapping: str = "creditdesk") -> ImportBatch:
-    """Check and, when every row passes, apply: the command line and the API work this way."""
-    batch = stage_import(actor, kind_name, file_name, content, encoding, mapping)
-    return apply_import(actor, batch) if batch.status == ImportStatus.STAGED else batch
+    """Check once and, when every row passes, apply at once: the command line and the API work this way."""
+    batch, plan = stage(actor, kind_name, file_name, content, encoding, mapping)
+    return apply_import(actor, batch, plan) if batch.status == ImportStatus.STAGED else batch

@@ -15,7 +15,7 @@ from django.db.models import Case, Q, QuerySet, Sum, When
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.receivables.models import Allocation, Invoice
-from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, difference
+from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, cents, difference
 
 DEFAULT_CUTOFFS = (30, 60, 90, 180, 365)
 
@@ -89,8 +89,4 @@ def aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] 
                      for b in plan})
     )
     return [Aging(row["currency_id"], {b.key: cents(row[b.key]) for b in plan}) for row in rows]
-
-
-def cents(value: Decimal | None) -> Decimal:
-    return (value or Decimal(0)).quantize(Decimal("0.01"))
 

@@ -1,6 +1,6 @@
 """Open amounts, worked out in the database: what is still owed on an item, what is still to allocate."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
@@ -14,6 +14,11 @@ ZERO = Value(Decimal("0.00"), output_field=MONEY)
 def difference(left: str, right: str) -> Round:
     """Rounded to the cent in SQL: SQLite computes decimals as floats and would hand back 977.809999999999."""
     return Round(ExpressionWrapper(F(left) - F(right), output_field=MONEY), 2, output_field=MONEY)
+
+
+def cents(value: Decimal | None) -> Decimal:
+    """Money to the cent, whichever way the database handed it back (SQLite may give 1130 for 1130.00)."""
+    return (value or Decimal(0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def active_allocations() -> QuerySet[Allocation]:

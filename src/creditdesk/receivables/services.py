@@ -18,7 +18,7 @@ from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
 from creditdesk.receivables.models import Allocation, CreditNote, Invoice, InvoiceStatus, Payment, SalesOrder
-from creditdesk.receivables.selectors import invoice_open_amount, unallocated_amount
+from creditdesk.receivables.selectors import invoice_open_amount, invoices_with_open_amount, unallocated_amount
 
 INVOICE_FIELDS = ["customer", "number", "source", "external_id", "invoice_date", "due_date", "currency",
                   "net_amount", "tax_amount", "gross_amount", "order_reference", "payment_terms_days", "disputed"]
@@ -128,9 +128,16 @@ def reverse_allocation(actor: Actor, allocation: Allocation, reason: str) -> All
 
 def mark_paid_or_open(invoice: Invoice) -> None:
     """Keep the status in step with the allocations: paid when nothing is open, open again after a reversal."""
-    if invoice.status == InvoiceStatus.CANCELLED:
-        return
-    status = InvoiceStatus.PAID if invoice_open_amount(invoice) == 0 else InvoiceStatus.OPEN
-    if status != invoice.status:
-        Invoice.objects.filter(pk=invoice.pk).update(status=status)
-        invoice.status = status
+    refresh_statuses([invoice.pk])
+    invoice.refresh_from_db(fields=["status"])
+
+
+def refresh_statuses(invoice_ids: list[int]) -> None:
+    """Paid when nothing is open, open otherwise; a cancelled invoice stays cancelled."""
+    for start in range(0, len(invoice_ids), 900):
+        invoices = invoices_with_open_amount().filter(pk__in=invoice_ids[start:start + 900]).exclude(
+            status=InvoiceStatus.CANCELLED)
+        paid = list(invoices.filter(open_amount=0).values_list("pk", flat=True))
+        Invoice.objects.filter(pk__in=paid).exclude(status=InvoiceStatus.PAID).update(status=InvoiceStatus.PAID)
+        Invoice.objects.filter(pk__in=invoice_ids[start:start + 900]).exclude(pk__in=paid).filter(
+            status=InvoiceStatus.PAID).update(status=InvoiceStatus.OPEN)
