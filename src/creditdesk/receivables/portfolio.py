@@ -1,0 +1,116 @@
+"""The portfolio's receivables for the month-end pack: aging by bucket in the functional currency, drilled down
+to customers and to items, for the whole book or one segment (country, industry, sales owner, collector).
+
+Amounts are summed in the database; each currency's open amount is converted there at the rate of the
+reporting date (BRIEF: foreign-currency items keep their currency and are converted for portfolio figures).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, ExpressionWrapper, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Round
+
+from creditdesk.core.types import Viewer
+from creditdesk.currencies.selectors import functional_currency, rate_on
+from creditdesk.customers.selectors import visible_customers
+from creditdesk.receivables.aging import Bucket, buckets, due_dates, open_as_of
+from creditdesk.receivables.models import Invoice, InvoiceStatus
+from creditdesk.receivables.selectors import MONEY, ZERO, cents
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    """A segment of the book; empty fields mean all."""
+
+    country: str = ""
+    industry: str = ""
+    owner_id: int | None = None
+    collector_id: int | None = None
+
+
+def portfolio_invoices(user: Viewer, filters: PortfolioFilter) -> QuerySet[Invoice]:
+    """The invoices of the customers the user may see, in the segment, cancelled ones left out."""
+    customers = visible_customers(user)
+    for name, value in (("country", filters.country), ("industry", filters.industry),
+                        ("owner_id", filters.owner_id), ("collector_id", filters.collector_id)):
+        if value:
+            customers = customers.filter(**{name: value})
+    return Invoice.objects.filter(customer__in=customers).exclude(status=InvoiceStatus.CANCELLED)
+
+
+def functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> Any:
+    """The open amount on `as_of` in the functional currency, as one SQL expression over the few currencies."""
+    currencies = invoices.filter(invoice_date__lte=as_of).order_by().values_list("currency_id", flat=True).distinct()
+    home = functional_currency()
+    cases = [When(currency_id=code, then=ExpressionWrapper(F("open_then") * Value(rate_on(code, as_of)),
+                                                           output_field=MONEY))
+             for code in currencies if code != home]
+    return Round(Case(*cases, default=F("open_then"), output_field=MONEY), 2, output_field=MONEY)
+
+
+def bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Sum]:
+    return {b.key: Sum(Case(When(due_dates(b, as_of), then="open_functional"), default=ZERO, output_field=MONEY))
+            for b in plan}
+
+
+@dataclass(frozen=True)
+class PortfolioAging:
+    """Open receivables by bucket, in the functional currency, on one date."""
+
+    as_of: dt.date
+    currency: str
+    buckets: list[Bucket]
+    amounts: dict[str, Decimal]
+    customers: int
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), Decimal("0.00"))
+
+
+def with_functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
+    open_items: Any = open_as_of(invoices, as_of)
+    return open_items.annotate(open_functional=functional_open(invoices, as_of)).filter(open_then__gt=0)
+
+
+def portfolio_aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None
+                    ) -> PortfolioAging:
+    """The whole segment's aging in one aggregate query (plus one for the currencies present)."""
+    plan = buckets(cutoffs)
+    totals = with_functional_open(invoices, as_of).order_by().aggregate(
+        **bucket_sums(plan, as_of), customers=Count("customer_id", distinct=True))
+    return PortfolioAging(as_of, functional_currency(), plan, {b.key: cents(totals[b.key]) for b in plan},
+                          totals["customers"])
+
+
+def aging_by_customer(invoices: QuerySet[Invoice], as_of: dt.date, bucket: str = "",
+                      cutoffs: tuple[int, ...] | None = None) -> QuerySet[Any]:
+    """One row per customer with its buckets and total, biggest first; only customers with money in `bucket`."""
+    plan = buckets(cutoffs)
+    rows = (with_functional_open(invoices, as_of).order_by()
+            .values("customer_id", "customer__code", "customer__name", "customer__local_name")
+            .annotate(**bucket_sums(plan, as_of), total=Sum("open_functional")))
+    if bucket:
+        rows = rows.filter(**{f"{bucket_named(bucket, plan).key}__gt": 0})
+    return rows.order_by("-total", "customer__code")
+
+
+def bucket_items(invoices: QuerySet[Invoice], as_of: dt.date, bucket: str = "",
+                 cutoffs: tuple[int, ...] | None = None) -> QuerySet[Invoice]:
+    """The open items behind a bucket (or all open items), oldest due first."""
+    items = with_functional_open(invoices, as_of).select_related("customer")
+    if bucket:
+        items = items.filter(due_dates(bucket_named(bucket, buckets(cutoffs)), as_of))
+    return items.order_by("due_date", "number")
+
+
+def bucket_named(key: str, plan: list[Bucket]) -> Bucket:
+    """Refuse a bucket that the cut-offs do not have, rather than show an empty report."""
+    for candidate in plan:
+        if candidate.key == key:
+            return candidate
+    raise ValueError(key)
+
