@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.receivables.models import Allocation, Invoice
@@ -65,6 +66,15 @@ def open_as_of(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]
         Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
     return (invoices.filter(invoice_date__lte=as_of)
             .annotate(settled=allocated_sum("invoice", counted))
+            .annotate(open_then=difference("gross_amount", "settled")))
+
+
+def open_as_of_grouped(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
+    """The same open amounts through one join and GROUP BY instead of a subquery per invoice: for totals only."""
+    counted = Q(allocations__allocated_on__lte=as_of) & (
+        Q(allocations__reversed_at__isnull=True) | Q(allocations__reversed_at__date__gt=as_of))
+    return (invoices.filter(invoice_date__lte=as_of)
+            .annotate(settled=Coalesce(Sum("allocations__amount", filter=counted), ZERO))
             .annotate(open_then=difference("gross_amount", "settled")))
 
 

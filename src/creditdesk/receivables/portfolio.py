@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, ExpressionWrapper, F, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Round
 
 from creditdesk.core.types import Viewer
 from creditdesk.currencies.selectors import functional_currency, rate_on
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.receivables.aging import Bucket, buckets, due_dates, open_as_of
+from creditdesk.receivables.aging import Bucket, buckets, due_dates, open_as_of, open_as_of_grouped
 from creditdesk.receivables.models import Invoice, InvoiceStatus
 from creditdesk.receivables.selectors import MONEY, ZERO, cents
 
@@ -41,14 +41,18 @@ def portfolio_invoices(user: Viewer, filters: PortfolioFilter) -> QuerySet[Invoi
     return Invoice.objects.filter(customer__in=customers).exclude(status=InvoiceStatus.CANCELLED)
 
 
-def functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> Any:
-    """The open amount on `as_of` in the functional currency, as one SQL expression over the few currencies."""
+def rates_on(invoices: QuerySet[Invoice], as_of: dt.date) -> dict[str, Decimal]:
+    """The rate of each currency the invoices are in (1 for the functional currency), from one distinct query."""
     currencies = invoices.filter(invoice_date__lte=as_of).order_by().values_list("currency_id", flat=True).distinct()
+    return {code: rate_on(code, as_of) for code in currencies}
+
+
+def in_functional(amount: str, rates: dict[str, Decimal], only: Q | None = None) -> Case:
+    """`amount` converted to the functional currency in SQL, zero where `only` does not hold."""
     home = functional_currency()
-    cases = [When(currency_id=code, then=ExpressionWrapper(F("open_then") * Value(rate_on(code, as_of)),
-                                                           output_field=MONEY))
-             for code in currencies if code != home]
-    return Round(Case(*cases, default=F("open_then"), output_field=MONEY), 2, output_field=MONEY)
+    return Case(*[When(Q(currency_id=code) & (only or Q()), then=F(amount) if code == home else ExpressionWrapper(
+        F(amount) * Value(rate), output_field=MONEY)) for code, rate in rates.items()], default=ZERO,
+        output_field=MONEY)
 
 
 def bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Sum]:
@@ -72,16 +76,19 @@ class PortfolioAging:
 
 
 def with_functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
+    """Open items on `as_of`, each with its open amount in the functional currency, for drill-downs."""
     open_items: Any = open_as_of(invoices, as_of)
-    return open_items.annotate(open_functional=functional_open(invoices, as_of)).filter(open_then__gt=0)
+    converted = Round(in_functional("open_then", rates_on(invoices, as_of)), 2, output_field=MONEY)
+    return open_items.annotate(open_functional=converted).filter(open_then__gt=0)
 
 
 def portfolio_aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None
                     ) -> PortfolioAging:
-    """The whole segment's aging in one aggregate query (plus one for the currencies present)."""
-    plan = buckets(cutoffs)
-    totals = with_functional_open(invoices, as_of).order_by().aggregate(
-        **bucket_sums(plan, as_of), customers=Count("customer_id", distinct=True))
+    """The whole segment's aging: one join, one GROUP BY per invoice, summed per bucket (plus the currencies)."""
+    plan, rates = buckets(cutoffs), rates_on(invoices, as_of)
+    grouped: Any = open_as_of_grouped(invoices, as_of)
+    totals = grouped.filter(open_then__gt=0).order_by().aggregate(**{b.key: Sum(in_functional("open_then", rates, due_dates(b, as_of)))
+                                             for b in plan}, customers=Count("customer_id", distinct=True))
     return PortfolioAging(as_of, functional_currency(), plan, {b.key: cents(totals[b.key]) for b in plan},
                           totals["customers"])
 
