@@ -167,6 +167,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "creditdesk@localhost"
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 CREDITDESK_FUNCTIONAL_CURRENCY = os.environ.get("CREDITDESK_FUNCTIONAL_CURRENCY", "CNY")
+CREDITDESK_AGING_CUTOFFS = tuple(int(days) for days in os.environ.get(
+    "CREDITDESK_AGING_CUTOFFS", "30,60,90,180,365").split(","))
 CREDITDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CREDITDESK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CREDITDESK_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

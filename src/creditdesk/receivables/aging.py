@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from creditdesk.receivables.models import Allocation, Invoice
 from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, cents, difference
 
-DEFAULT_CUTOFFS = (30, 60, 90, 180, 365)
-
 
 @dataclass(frozen=True)
 class Bucket:
@@ -40,7 +38,7 @@ class Bucket:
 
 def buckets(cutoffs: tuple[int, ...] | None = None) -> list[Bucket]:
     """Not due, then one bucket per cut-off, then everything older."""
-    limits = cutoffs or tuple(getattr(settings, "CREDITDESK_AGING_CUTOFFS", DEFAULT_CUTOFFS))
+    limits = cutoffs or tuple(settings.CREDITDESK_AGING_CUTOFFS)
     result = [Bucket("not_due", None, 0)]
     first = 1
     for last in limits:

@@ -87,8 +87,8 @@ def portfolio_aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[
     """The whole segment's aging: one join, one GROUP BY per invoice, summed per bucket (plus the currencies)."""
     plan, rates = buckets(cutoffs), rates_on(invoices, as_of)
     grouped: Any = open_as_of_grouped(invoices, as_of)
-    totals = grouped.filter(open_then__gt=0).order_by().aggregate(**{b.key: Sum(in_functional("open_then", rates, due_dates(b, as_of)))
-                                             for b in plan}, customers=Count("customer_id", distinct=True))
+    sums = {b.key: Sum(in_functional("open_then", rates, due_dates(b, as_of))) for b in plan}
+    totals = grouped.filter(open_then__gt=0).order_by().aggregate(**sums, customers=Count("customer_id", distinct=True))
     return PortfolioAging(as_of, functional_currency(), plan, {b.key: cents(totals[b.key]) for b in plan},
                           totals["customers"])
 
