@@ -9,13 +9,15 @@ import datetime as dt
 from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import diff, record_audits, snapshot
+from creditdesk.core.bulk import insert_rows
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency
@@ -49,9 +51,10 @@ class LedgerRow:
 
 
 def chunks(values: list[Any]) -> Iterable[list[Any]]:
-    """SQLite limits the parameters of one query, so long lists are looked up in slices."""
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+    """SQLite limits the parameters of one query, so long lists are looked up in slices (PostgreSQL: large ones)."""
+    size = 50_000 if connection.vendor == "postgresql" else CHUNK
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def known_customers(references: set[str]) -> dict[str, CustomerRef]:
@@ -158,10 +161,15 @@ class LedgerImport(ImportKind):
 
     def check_lengths(self, row: LedgerRow) -> None:
         """A value longer than its column is a row error, not a failed write."""
-        for name, value in row.values.items():
-            limit = getattr(self.model._meta.get_field(name), "max_length", None)
-            if limit and isinstance(value, str) and len(value) > limit:
+        for name, limit in self.limits.items():
+            value = row.values.get(name)
+            if isinstance(value, str) and len(value) > limit:
                 raise RowProblem(name, _("At most %(limit)d characters.") % {"limit": limit})
+
+    @cached_property
+    def limits(self) -> dict[str, int]:
+        return {f.attname: f.max_length for f in self.model._meta.concrete_fields
+                if isinstance(f, models.CharField) and f.max_length}
 
     @staticmethod
     def check_duplicates(rows: list[LedgerRow], plan: Plan) -> None:
@@ -199,10 +207,7 @@ class LedgerImport(ImportKind):
         """Creates in bulk, changes in bulk with one audit entry each, then what the kind does after."""
         require(actor, self.permission)
         self.before_write(actor, plan, reason)
-        created = self.model._default_manager.bulk_create([self.model(**row.values) for row in plan.creates],
-                                                          batch_size=2000)
-        for row, item in zip(plan.creates, created, strict=True):
-            row.existing = item
+        insert_rows(self.model, (row.values for row in plan.creates))
         changed = []
         for row in plan.updates:
             for name, value in row.values.items():

@@ -20,7 +20,7 @@ from creditdesk.customers.services import import_customers, next_customer_codes
 from creditdesk.imports.cells import RowProblem, parse_bool, parse_choice, parse_date, parse_int, parse_money
 from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError, register
 from creditdesk.receivables.allocation_feed import AllocationLookups
-from creditdesk.receivables.feeds import CustomerRef, LedgerImport, LedgerRow, required_date
+from creditdesk.receivables.feeds import CustomerRef, LedgerImport, LedgerRow, existing_by_key, required_date
 from creditdesk.receivables.matching import auto_allocate
 from creditdesk.receivables.models import (
     Allocation,
@@ -160,18 +160,17 @@ class InvoiceImport(LedgerImport):
         return next((row.values["currency_id"] for row in plan.creates if row.extra["customer"] == reference), "CNY")
 
     def after_write(self, actor: Actor, plan: Plan, reason: str) -> None:
-        """A settlement date in the feed becomes a payment of the open amount on that day, allocated."""
+        """A settlement date in the feed becomes a payment of the invoice on that day, matched to it by number."""
         settled = [row for row in [*plan.creates, *plan.updates] if row.extra["settled_on"]]
-        if not settled:
-            return
-        known = set(Payment.objects.filter(source__in={row.key[0] for row in settled}, external_id__in=[
-            f"{row.key[1]}:settled" for row in settled]).values_list("source", "external_id"))
+        known = existing_by_key(Payment, {(row.key[0], f"{row.key[1]}:settled") for row in settled})
+        already_paid = set(active_allocations().filter(invoice_id__in=[
+            row.existing.pk for row in plan.updates if row.extra["settled_on"]]).values_list("invoice_id", flat=True))
         payments = Payment.objects.bulk_create([
-            Payment(customer_id=row.existing.customer_id, currency_id=row.existing.currency_id,
-                    amount=row.existing.gross_amount, received_on=row.extra["settled_on"], method="settlement",
-                    remittance_text=row.existing.number, source=row.key[0], external_id=f"{row.key[1]}:settled")
+            Payment(customer_id=row.values["customer_id"], currency_id=row.values["currency_id"],
+                    amount=row.values["gross_amount"], received_on=row.extra["settled_on"], method="settlement",
+                    remittance_text=row.values["number"], source=row.key[0], external_id=f"{row.key[1]}:settled")
             for row in settled if (row.key[0], f"{row.key[1]}:settled") not in known
-            and not active_allocations().filter(invoice_id=row.existing.pk).exists()
+            and getattr(row.existing, "pk", None) not in already_paid
         ], batch_size=2000)
         auto_allocate(actor, [p.pk for p in payments], reason)
 
@@ -251,7 +250,8 @@ class PaymentImport(LedgerImport):
 
     def after_write(self, actor: Actor, plan: Plan, reason: str) -> None:
         """New cash is matched at once: remittance text, then exact amount, then oldest due first."""
-        auto_allocate(actor, [row.existing.pk for row in plan.creates], reason)
+        created = existing_by_key(Payment, {row.key for row in plan.creates})
+        auto_allocate(actor, [payment.pk for payment in created.values()], reason)
 
 
 @register
