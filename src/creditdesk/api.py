@@ -13,11 +13,13 @@ from creditdesk.currencies.api import router as currencies_router
 from creditdesk.currencies.selectors import MissingExchangeRate
 from creditdesk.customers.api import router as customers_router
 from creditdesk.imports.api import router as imports_router
+from creditdesk.receivables.api import router as receivables_router
 
 api = NinjaAPI(
     title="CreditDesk API",
     version="1",
-    description="Credit files, audit trail, exchange rates and imports. Send `Authorization: Bearer <token>`.",
+    description=("Credit files, the receivables ledger with its figures and KPIs, audit trail, exchange rates and "
+                 "imports. Send `Authorization: Bearer <token>`."),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_decorator=signed_in_or_token,
@@ -27,6 +29,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/audit", audit_router)
 api.add_router("/exchange-rates", currencies_router)
 api.add_router("/imports", imports_router)
+api.add_router("/receivables", receivables_router)
 
 
 @api.exception_handler(ValidationError)

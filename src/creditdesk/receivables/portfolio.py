@@ -55,9 +55,10 @@ def in_functional(amount: str, rates: dict[str, Decimal], only: Q | None = None)
         output_field=MONEY)
 
 
-def bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Sum]:
-    return {b.key: Sum(Case(When(due_dates(b, as_of), then="open_functional"), default=ZERO, output_field=MONEY))
-            for b in plan}
+def bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Round]:
+    """Per bucket, rounded to the cent in SQL (SQLite would hand back 1200.00000000000)."""
+    return {b.key: Round(Sum(Case(When(due_dates(b, as_of), then="open_functional"), default=ZERO,
+                                  output_field=MONEY)), 2, output_field=MONEY) for b in plan}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def aging_by_customer(invoices: QuerySet[Invoice], as_of: dt.date, bucket: str =
     plan = buckets(cutoffs)
     rows = (with_functional_open(invoices, as_of).order_by()
             .values("customer_id", "customer__code", "customer__name", "customer__local_name")
-            .annotate(**bucket_sums(plan, as_of), total=Sum("open_functional")))
+            .annotate(**bucket_sums(plan, as_of), total=Round(Sum("open_functional"), 2, output_field=MONEY)))
     if bucket:
         rows = rows.filter(**{f"{bucket_named(bucket, plan).key}__gt": 0})
     return rows.order_by("-total", "customer__code")
