@@ -7,12 +7,11 @@ computes the same aging buckets. Prints one JSON line and writes it to var/bench
 
 import datetime as dt
 import os
-import tempfile
 import time
 from decimal import Decimal
 
 import psycopg
-from benchlib import fresh_postgres, report
+from benchlib import django_on_fresh_postgres, report
 
 GOAL_RATIO = 1.5
 AS_OF = dt.date(2026, 11, 30)
@@ -81,20 +80,13 @@ def direct_seconds(url: str) -> tuple[float, dict[str, Decimal]]:
 def main() -> None:
     customers = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
     items = int(os.environ.get("BENCH_ITEMS", "2000000"))
-    url = fresh_postgres("creditdesk_bench_aging")
-    os.environ.update(DATABASE_URL=url, CREDITDESK_VAR=tempfile.mkdtemp(prefix="creditdesk-bench-"),
-                      DJANGO_SETTINGS_MODULE="creditdesk.settings")
-    import django
-
-    django.setup()
+    url = django_on_fresh_postgres("creditdesk_bench_aging")
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
     from creditdesk.customers.models import Customer
     from creditdesk.receivables.kpis import period_kpis
     from creditdesk.receivables.portfolio import PortfolioFilter, portfolio_aging, portfolio_invoices
 
-    call_command("migrate", verbosity=0)
     Customer.objects.bulk_create([Customer(code=f"B{n:06d}", name=f"Bench Co. {n}", country="CN", currency_id="CNY")
                                   for n in range(customers)], batch_size=5000)
     with psycopg.connect(url, autocommit=True) as connection:

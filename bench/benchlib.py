@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,3 +27,16 @@ def fresh_postgres(name: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return f"{PG_SERVER}/{name}"
+
+
+def django_on_fresh_postgres(name: str) -> str:
+    """A fresh database, Django set up against it and migrated, files in a temporary folder; returns its URL."""
+    url = fresh_postgres(name)
+    os.environ.update(DATABASE_URL=url, CREDITDESK_VAR=tempfile.mkdtemp(prefix="creditdesk-bench-"),
+                      DJANGO_SETTINGS_MODULE="creditdesk.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return url

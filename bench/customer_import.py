@@ -8,11 +8,10 @@ line and writes it to var/bench/customer-import.json.
 import csv
 import io
 import os
-import tempfile
 import time
 
 import psycopg
-from benchlib import fresh_postgres, report
+from benchlib import django_on_fresh_postgres, report
 
 GOAL_SECONDS = 30
 COLUMNS = ["external_id", "name", "local_name", "uscc", "country", "industry", "currency", "payment_terms_days"]
@@ -51,19 +50,12 @@ def copy_seconds(url: str, rows: list[list[str]]) -> float:
 
 def main() -> None:
     count = int(os.environ.get("BENCH_ROWS", "10000"))
-    url = fresh_postgres("creditdesk_bench_import")
-    os.environ.update(DATABASE_URL=url, CREDITDESK_VAR=tempfile.mkdtemp(prefix="creditdesk-bench-"),
-                      DJANGO_SETTINGS_MODULE="creditdesk.settings")
-    import django
-
-    django.setup()
+    url = django_on_fresh_postgres("creditdesk_bench_import")
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
 
     from creditdesk.imports.models import ImportStatus
     from creditdesk.imports.services import run_import
 
-    call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench")
     user.groups.add(Group.objects.get(name="credit_analyst"))
     rows = customer_rows(count)

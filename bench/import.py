@@ -10,11 +10,10 @@ import datetime as dt
 import io
 import os
 import random
-import tempfile
 import time
 
 import psycopg
-from benchlib import fresh_postgres, report
+from benchlib import django_on_fresh_postgres, report
 
 GOAL_RATIO = 3
 CUSTOMERS = 20_000
@@ -52,21 +51,14 @@ def copy_seconds(url: str, content: bytes) -> float:
 
 def main() -> None:
     count = int(os.environ.get("BENCH_ROWS", "1000000"))
-    url = fresh_postgres("creditdesk_bench_ledger_import")
-    os.environ.update(DATABASE_URL=url, CREDITDESK_VAR=tempfile.mkdtemp(prefix="creditdesk-bench-"),
-                      DJANGO_SETTINGS_MODULE="creditdesk.settings")
-    import django
-
-    django.setup()
+    url = django_on_fresh_postgres("creditdesk_bench_ledger_import")
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
 
     from creditdesk.customers.models import Customer
     from creditdesk.imports.models import ImportStatus
     from creditdesk.imports.services import run_import
     from creditdesk.receivables.models import Invoice
 
-    call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench")
     user.groups.add(Group.objects.get(name="credit_analyst"))
     Customer.objects.bulk_create([Customer(code=f"B{n:06d}", external_id=f"B{n:06d}", name=f"Bench Co. {n}",

@@ -29,6 +29,10 @@ ACTIONS: dict[str, Promise] = {
     "allocation.create": _("Payment allocated"),
     "allocation.reverse": _("Allocation reversed"),
     "sales_order.create": _("Sales order recorded"),
+    "invoice.update": _("Invoice changed"),
+    "payment.update": _("Payment changed"),
+    "credit_note.update": _("Credit note changed"),
+    "sales_order.update": _("Sales order changed"),
 }
 
 

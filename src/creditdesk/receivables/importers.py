@@ -20,7 +20,7 @@ from creditdesk.customers.services import import_customers, next_customer_codes
 from creditdesk.imports.cells import RowProblem, parse_bool, parse_choice, parse_date, parse_int, parse_money
 from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError, register
 from creditdesk.receivables.allocation_feed import AllocationLookups
-from creditdesk.receivables.feeds import CustomerRef, LedgerImport, LedgerRow, existing_by_key, required_date
+from creditdesk.receivables.feeds import CustomerRef, LedgerImport, LedgerRow, chunks, existing_by_key, required_date
 from creditdesk.receivables.matching import auto_allocate
 from creditdesk.receivables.models import (
     Allocation,
@@ -39,6 +39,24 @@ LEDGER_COLUMNS = {"source": gettext_lazy("source system"), "external_id": gettex
 IBM_PRESET = {"customerID": "customer", "invoiceNumber": "number", "InvoiceDate": "invoice_date",
               "DueDate": "due_date", "InvoiceAmount": "gross_amount", "Disputed": "disputed",
               "SettledDate": "settled_on"}
+
+
+def positive(raw: dict[str, str], column: str) -> Decimal:
+    amount = parse_money(column, raw.get(column, "").strip())
+    if amount <= 0:
+        raise RowProblem(column, _("An amount must be greater than zero."))
+    return amount
+
+
+def numbered_document(kind: LedgerImport, raw: dict[str, str]) -> tuple[tuple[str, str], dict[str, Any]]:
+    """What a credit note or an order row starts with: number, key, customer, currency and a positive amount."""
+    number = raw.get("number", "").strip()
+    if not number:
+        raise RowProblem("number", _("Required."))
+    key = kind.key(raw, number)
+    customer = kind.customer(raw)
+    return key, {"number": number, "source": key[0], "external_id": key[1], "customer_id": customer.id,
+                 "currency_id": kind.currency(raw, customer), "amount": positive(raw, "amount")}
 
 
 @register
@@ -189,34 +207,22 @@ class CreditNoteImport(LedgerImport):
 
     def prepare(self, records: list[Record]) -> None:
         super().prepare(records)
-        numbers = {raw.get("invoice", "").strip() for _n, raw in records} - {""}
-        self.invoices = {(i.source, i.number): i for i in Invoice.objects.filter(number__in=sorted(numbers)[:50_000])}
+        numbers = sorted({raw.get("invoice", "").strip() for _n, raw in records} - {""})
+        self.invoices = {(i.source, i.number): i for part in chunks(numbers)
+                         for i in Invoice.objects.filter(number__in=part)}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
-        values: dict[str, Any] = {"number": raw.get("number", "").strip()}
-        if not values["number"]:
-            raise RowProblem("number", _("Required."))
-        key = self.key(raw, values["number"])
-        customer = self.customer(raw)
-        values.update(source=key[0], external_id=key[1], customer_id=customer.id,
-                      currency_id=self.currency(raw, customer), amount=self.positive(raw, "amount"),
-                      issued_on=required_date("issued_on", parse_date("issued_on", raw.get("issued_on", ""))))
+        key, values = numbered_document(self, raw)
+        values["issued_on"] = required_date("issued_on", parse_date("issued_on", raw.get("issued_on", "")))
         values["invoice_id"] = None
         if raw.get("invoice", "").strip():
             invoice = self.invoices.get((key[0], raw["invoice"].strip()))
-            if invoice is None or invoice.customer_id != customer.id:
+            if invoice is None or invoice.customer_id != values["customer_id"]:
                 raise RowProblem("invoice", _("No invoice %(number)s of this customer.") % {"number": raw["invoice"]})
             if invoice.currency_id != values["currency_id"]:
                 raise RowProblem("currency", _("The invoice is in %(currency)s.") % {"currency": invoice.currency_id})
             values["invoice_id"] = invoice.pk
         return LedgerRow(number, key, values)
-
-    @staticmethod
-    def positive(raw: dict[str, str], column: str) -> Decimal:
-        amount = parse_money(column, raw.get(column, "").strip() or "")
-        if amount <= 0:
-            raise RowProblem(column, _("An amount must be greater than zero."))
-        return amount
 
 
 @register
@@ -237,7 +243,7 @@ class PaymentImport(LedgerImport):
         customer = self.customer(raw)
         values: dict[str, Any] = {
             "source": key[0], "external_id": key[1], "customer_id": customer.id,
-            "currency_id": self.currency(raw, customer), "amount": CreditNoteImport.positive(raw, "amount"),
+            "currency_id": self.currency(raw, customer), "amount": positive(raw, "amount"),
             "received_on": required_date("received_on", parse_date("received_on", raw.get("received_on", ""))),
             **{name: raw.get(name, "").strip() for name in ("method", "bank_reference", "remittance_text")},
         }
@@ -268,14 +274,8 @@ class OrderImport(LedgerImport):
                "status": gettext_lazy("status")}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
-        values: dict[str, Any] = {"number": raw.get("number", "").strip()}
-        if not values["number"]:
-            raise RowProblem("number", _("Required."))
-        key = self.key(raw, values["number"])
-        customer = self.customer(raw)
+        key, values = numbered_document(self, raw)
         values.update(
-            source=key[0], external_id=key[1], customer_id=customer.id, currency_id=self.currency(raw, customer),
-            amount=CreditNoteImport.positive(raw, "amount"),
             ordered_on=required_date("ordered_on", parse_date("ordered_on", raw.get("ordered_on", ""))),
             expected_invoice_date=parse_date("expected_invoice_date", raw.get("expected_invoice_date", "")),
             status=parse_choice("status", raw.get("status", ""), OrderStatus) or OrderStatus.OPEN,
