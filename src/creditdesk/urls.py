@@ -17,6 +17,7 @@ urlpatterns = [
     path("currencies/", include("creditdesk.currencies.urls")),
     path("imports/", include("creditdesk.imports.urls")),
     path("customers/", include("creditdesk.customers.urls")),
+    path("receivables/", include("creditdesk.receivables.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

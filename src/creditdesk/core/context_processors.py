@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("home", _("Overview"), ""),
     ("customers:list", _("Customers"), "customers.view_customer"),
+    ("receivables:aging", _("Receivables aging"), "receivables.view_invoice"),
+    ("receivables:kpis", _("KPIs"), "receivables.view_invoice"),
     ("imports:list", _("Imports"), "imports.view_importbatch"),
     ("currencies:rates", _("Exchange rates"), "currencies.view_exchangerate"),
     ("audit:list", _("Audit trail"), "audit.view_auditentry"),

@@ -26,9 +26,10 @@ from creditdesk.customers.forms import (
     DocumentForm,
 )
 from creditdesk.customers.models import Customer
+from creditdesk.receivables.views import customer_tab as receivables_tab
 
 PAGE_SIZE = 50
-TABS = ["overview", "contacts", "documents", "communications", "history"]
+TABS = ["overview", "contacts", "documents", "communications", "receivables", "history"]
 
 
 def customer_list(request: AuthedRequest) -> HttpResponse:
@@ -82,9 +83,10 @@ def customer_detail(request: AuthedRequest, pk: int, tab: str = "overview") -> H
     tab = tab if tab in TABS else "overview"
     context: dict[str, Any] = {"customer": customer, "tab": tab, "tabs": TABS}
     context.update(tab_context(request, customer, tab))
+    status = context.pop("status", 200)
     if request.headers.get("HX-Request"):
-        return render(request, f"customers/tabs/{tab}.html", context)
-    return render(request, "customers/detail.html", context)
+        return render(request, f"customers/tabs/{tab}.html", context, status=status)
+    return render(request, "customers/detail.html", context, status=status)
 
 
 def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[str, Any]:
@@ -98,6 +100,8 @@ def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[st
     if tab == "communications":
         return {"communications": selectors.customer_communications(customer)[:200],
                 "form": CommunicationForm(customer=customer)}
+    if tab == "receivables":
+        return receivables_tab(request, customer)
     entries = audit_entries(AuditFilter(customer_id=customer.pk))
     return {"entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))}
 

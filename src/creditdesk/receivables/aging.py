@@ -15,8 +15,8 @@ from django.db.models import Case, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.receivables.models import Allocation, Invoice
-from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, cents, difference
+from creditdesk.receivables.models import Invoice
+from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, allocations_as_of, cents, difference
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,8 @@ def due_dates(bucket: Bucket, as_of: dt.date) -> Q:
 
 def open_as_of(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
     """Invoices issued by `as_of`, each with what was still open on that day."""
-    counted = Allocation.objects.filter(allocated_on__lte=as_of).filter(
-        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
     return (invoices.filter(invoice_date__lte=as_of)
-            .annotate(settled=allocated_sum("invoice", counted))
+            .annotate(settled=allocated_sum("invoice", allocations_as_of(as_of)))
             .annotate(open_then=difference("gross_amount", "settled")))
 
 

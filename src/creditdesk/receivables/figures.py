@@ -49,7 +49,7 @@ from creditdesk.receivables.models import (
     Payment,
     SalesOrder,
 )
-from creditdesk.receivables.selectors import MONEY, ZERO, active_allocations, allocated_sum, cents
+from creditdesk.receivables.selectors import MONEY, ZERO, active_allocations, allocated_sum, allocations_as_of, cents
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -112,12 +112,6 @@ def check_months(months: int) -> None:
     """A window or history of no months would divide by nothing and list nothing."""
     if months < 1:
         raise ValueError(_("The number of months must be at least 1."))
-
-
-def counted_allocations(as_of: date) -> QuerySet[Allocation]:
-    """Allocations as they stood on `as_of`: made by then and not reversed by then (as aging counts them)."""
-    return Allocation.objects.filter(allocated_on__lte=as_of).filter(
-        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
 
 
 def live_invoices(customer_ids: list[int]) -> QuerySet[Invoice]:
@@ -187,7 +181,7 @@ class CustomerFigures(Figures):
 
 def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, Decimal]]:
     """One query: per currency, unallocated cash and credit notes as they stood on `as_of`, and open orders."""
-    counted = counted_allocations(as_of)
+    counted = allocations_as_of(as_of)
     cash = (Payment.objects.filter(customer_id__in=customer_ids, received_on__lte=as_of)
             .annotate(used=allocated_sum("payment", counted)).order_by().values("currency_id")
             .annotate(kind=Value("cash"), total=money_sum(F("amount") - F("used"))))

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, Sum, When
+from django.db.models import Case, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from creditdesk.currencies.selectors import functional_currency, rate_on
-from creditdesk.receivables.models import Allocation, Invoice, InvoiceStatus
-from creditdesk.receivables.selectors import MONEY, ZERO
+from creditdesk.receivables.models import Invoice, InvoiceStatus
+from creditdesk.receivables.selectors import MONEY, ZERO, allocations_as_of
 
 SEGMENTS = ("country", "industry", "owner", "collector")
 COUNT_BACK_MONTHS = 24
@@ -131,12 +131,6 @@ def balance_rows(invoices: QuerySet[Invoice], as_of: dt.date, sales_from: dt.dat
         balance["ar"] -= row["ar"]
         balance["current_ar"] -= row["current_ar"]
     return list(rows.values())
-
-
-def allocations_as_of(as_of: dt.date) -> QuerySet[Allocation]:
-    """The allocations that stood on `as_of`: made by then and not reversed by then (as in `aging.open_as_of`)."""
-    return Allocation.objects.filter(allocated_on__lte=as_of).filter(
-        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
 
 
 def monthly_sales_rows(invoices: QuerySet[Invoice], first: dt.date, last: dt.date, field: str | None) -> list[Row]:

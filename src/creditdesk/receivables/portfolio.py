@@ -14,7 +14,7 @@ from django.db.models import Case, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Round
 
 from creditdesk.core.types import Viewer
-from creditdesk.currencies.selectors import functional_currency, rate_on
+from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency, rate_on
 from creditdesk.customers.selectors import visible_customers
 from creditdesk.receivables.aging import Bucket, buckets, due_dates, open_as_of, open_as_of_grouped
 from creditdesk.receivables.models import Invoice, InvoiceStatus
@@ -42,9 +42,20 @@ def portfolio_invoices(user: Viewer, filters: PortfolioFilter) -> QuerySet[Invoi
 
 
 def rates_on(invoices: QuerySet[Invoice], as_of: dt.date) -> dict[str, Decimal]:
-    """The rate of each currency the invoices are in (1 for the functional currency), from one distinct query."""
+    """The rate of each currency the invoices are in (1 for the functional currency), from one distinct query.
+
+    A currency without a rate is left out when nothing in it was open that day: settled history needs no rate.
+    """
     currencies = invoices.filter(invoice_date__lte=as_of).order_by().values_list("currency_id", flat=True).distinct()
-    return {code: rate_on(code, as_of) for code in currencies}
+    rates = {}
+    for code in currencies:
+        try:
+            rates[code] = rate_on(code, as_of)
+        except MissingExchangeRate:
+            still_open: Any = open_as_of(invoices.filter(currency_id=code), as_of)
+            if still_open.filter(open_then__gt=0).exists():
+                raise
+    return rates
 
 
 def in_functional(amount: str, rates: dict[str, Decimal], only: Q | None = None) -> Case:

@@ -1,8 +1,9 @@
 """Open amounts, worked out in the database: what is still owed on an item, what is still to allocate."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
 from creditdesk.receivables.models import Allocation, CreditNote, Invoice, Payment
@@ -23,6 +24,12 @@ def cents(value: Decimal | None) -> Decimal:
 
 def active_allocations() -> QuerySet[Allocation]:
     return Allocation.objects.filter(reversed_at__isnull=True)
+
+
+def allocations_as_of(as_of: dt.date) -> QuerySet[Allocation]:
+    """The allocations that stood on `as_of`: made by then and not reversed by then."""
+    return Allocation.objects.filter(allocated_on__lte=as_of).filter(
+        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
 
 
 def allocated_sum(field: str, allocations: QuerySet[Allocation] | None = None) -> Coalesce:

@@ -135,7 +135,7 @@ def mark_paid_or_open(invoice: Invoice) -> None:
 def refresh_statuses(invoice_ids: list[int]) -> None:
     """Paid when nothing is open, open otherwise; a cancelled invoice stays cancelled."""
     for start in range(0, len(invoice_ids), 900):
-        invoices = invoices_with_open_amount().filter(pk__in=invoice_ids[start:start + 900]).exclude(
+        invoices: Any = invoices_with_open_amount().filter(pk__in=invoice_ids[start:start + 900]).exclude(
             status=InvoiceStatus.CANCELLED)
         paid = list(invoices.filter(open_amount=0).values_list("pk", flat=True))
         Invoice.objects.filter(pk__in=paid).exclude(status=InvoiceStatus.PAID).update(status=InvoiceStatus.PAID)

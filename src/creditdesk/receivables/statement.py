@@ -15,15 +15,15 @@ from typing import Any
 
 import weasyprint
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template import Engine, Library
 from django.utils import translation
 
 from creditdesk.customers.choices import Language
 from creditdesk.customers.models import Customer
 from creditdesk.receivables.aging import Aging, Bucket, aging, buckets, open_as_of
-from creditdesk.receivables.models import Allocation, CreditNote, Invoice, InvoiceStatus, Payment
-from creditdesk.receivables.selectors import allocated_sum, difference
+from creditdesk.receivables.models import CreditNote, Invoice, InvoiceStatus, Payment
+from creditdesk.receivables.selectors import allocated_sum, allocations_as_of, difference
 
 TEMPLATE = "receivables/statement.html"
 CENT = Decimal("0.01")
@@ -103,12 +103,6 @@ class CurrencySection:
         return [self.aging.amounts[b.key] for b in self.plan] if self.aging else []
 
 
-def counted_allocations(as_of: dt.date) -> QuerySet[Allocation]:
-    """Allocations as they stood on `as_of`: made by then and not reversed by then."""
-    return Allocation.objects.filter(allocated_on__lte=as_of).filter(
-        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
-
-
 def invoice_lines(invoices: QuerySet[Invoice], as_of: dt.date) -> list[OpenInvoice]:
     """Invoices with something open on `as_of`, oldest due first; fully settled ones have nothing to show."""
     rows: Any = open_as_of(invoices, as_of)  # annotated with open_then, which the ORM's types do not know
@@ -120,7 +114,7 @@ def invoice_lines(invoices: QuerySet[Invoice], as_of: dt.date) -> list[OpenInvoi
 
 def credit_lines(customer: Customer, as_of: dt.date) -> list[OpenCredit]:
     """Payments received and credit notes issued by `as_of` with something left to allocate on that day."""
-    counted = counted_allocations(as_of)
+    counted = allocations_as_of(as_of)
     payments = (Payment.objects.filter(customer=customer, received_on__lte=as_of)
                 .annotate(settled=allocated_sum("payment", counted))
                 .annotate(left=difference("amount", "settled")).filter(left__gt=0))

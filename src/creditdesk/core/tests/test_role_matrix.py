@@ -55,6 +55,8 @@ PAGES = [
     ("/customers/{own}/documents/", allowed(ALL, 200)),
     ("/customers/{own}/communications/", allowed(ALL, 200)),
     ("/customers/{own}/history/", allowed(ALL, 200)),
+    ("/customers/{own}/receivables/", allowed(ALL, 200)),
+    ("/customers/{other}/receivables/", {**allowed(ALL, 200), "sales": 404}),
     ("/customers/{own}/documents/{own_doc}/file", allowed(ALL, 200)),
     ("/customers/{other}/", {**allowed(ALL, 200), "sales": 404}),
     ("/customers/{other}/documents/{other_doc}/file", {**allowed(ALL, 200), "sales": 404}),
@@ -65,6 +67,15 @@ PAGES = [
     ("/imports/upload", allowed(KEEPERS, 200)),
     ("/currencies/", allowed(ALL, 200)),
     ("/account/", allowed(ALL, 200)),
+    ("/receivables/aging/", allowed(ALL, 200)),
+    ("/receivables/aging/customers/?bucket=1_30", allowed(ALL, 200)),
+    ("/receivables/aging/customers/{own}/", allowed(ALL, 200)),
+    ("/receivables/aging/customers/{other}/", {**allowed(ALL, 200), "sales": 404}),
+    ("/receivables/kpis/", allowed(ALL, 200)),
+    ("/receivables/customers/{own}/open-items.xlsx", allowed(ALL, 200)),
+    ("/receivables/customers/{other}/open-items.xlsx", {**allowed(ALL, 200), "sales": 404}),
+    ("/receivables/customers/{own}/statement.pdf", allowed(ALL, 200)),
+    ("/receivables/customers/{other}/statement.pdf", {**allowed(ALL, 200), "sales": 404}),
 ]
 
 

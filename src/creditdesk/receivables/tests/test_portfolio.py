@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from creditdesk.currencies.models import ExchangeRate
+from creditdesk.currencies.selectors import MissingExchangeRate
 from creditdesk.receivables.models import Invoice
 from creditdesk.receivables.portfolio import (
     PortfolioFilter,
@@ -74,3 +75,14 @@ def test_drill_down_from_a_bucket_to_customers_and_to_items(manager, book):
 def test_an_unknown_bucket_is_refused(manager, book):
     with pytest.raises(ValueError):
         list(bucket_items(portfolio_invoices(manager, PortfolioFilter()), AS_OF, "1_45"))
+
+
+def test_settled_history_in_a_currency_without_a_rate_does_not_stop_the_report(manager, analyst, book):
+    hamburg = book["hamburg"]
+    paid = bill(analyst, hamburg, "H-0", "2026-06-30", "40.00", "EUR")
+    cash = record_payment(analyst, {"customer": hamburg, "received_on": dt.date(2026, 7, 1), "amount": D("40.00"),
+                                    "currency_id": "EUR"})
+    allocate(analyst, paid, cash, D("40.00"), on=dt.date(2026, 7, 1))
+    assert portfolio_aging(portfolio_invoices(manager, PortfolioFilter()), AS_OF).total == D("2210.00")
+    with pytest.raises(MissingExchangeRate):
+        portfolio_aging(portfolio_invoices(manager, PortfolioFilter()), dt.date(2026, 6, 30))
