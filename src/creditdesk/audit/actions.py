@@ -23,6 +23,7 @@ ACTIONS: dict[str, Promise] = {
     "user.roles": _("User roles changed"),
     "user.delete": _("User deleted"),
     "demo_data.load": _("Demo portfolio loaded"),
+    "demo_history.load": _("Demo ledger history loaded"),
     "invoice.create": _("Invoice recorded"),
     "payment.create": _("Payment recorded"),
     "credit_note.create": _("Credit note recorded"),

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.currencies.models import Currency
@@ -67,8 +68,10 @@ class Invoice(LedgerItem):
             models.UniqueConstraint(fields=["source", "number"], name="invoice_number_per_source"),
             models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
                                     name="invoice_external_id_per_source"),
-            models.CheckConstraint(condition=Q(gross_amount=models.F("net_amount") + models.F("tax_amount")),
-                                   name="invoice_gross_is_net_plus_tax"),
+            # rounded, because SQLite adds decimals as floats and 1.10 + 2.20 is not 3.30 there
+            models.CheckConstraint(
+                condition=Q(gross_amount=Round(models.F("net_amount") + models.F("tax_amount"), 2)),
+                name="invoice_gross_is_net_plus_tax"),
             models.CheckConstraint(condition=Q(gross_amount__gt=0), name="invoice_gross_positive"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("invoice_date")), name="invoice_due_after_date"),
         ]

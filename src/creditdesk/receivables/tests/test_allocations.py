@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditdesk.audit.models import AuditEntry
-from creditdesk.receivables.models import Allocation
+from creditdesk.receivables.models import Allocation, Invoice
 from creditdesk.receivables.selectors import (
     credit_notes_with_unallocated,
     invoice_open_amount,
@@ -193,3 +193,12 @@ def test_any_sequence_keeps_open_amounts_consistent(analyst, customer, steps):
             active = Allocation.objects.filter(invoice__customer=customer, reversed_at__isnull=True)
             assert open_invoices == billed - (active.aggregate(s=Sum("amount"))["s"] or D(0))
         transaction.set_rollback(True)
+
+
+def test_an_invoice_whose_parts_add_up_only_in_decimals_is_kept(analyst):
+    """1.10 + 2.20 = 3.30 exactly, although the floats SQLite adds give 3.3000000000000003."""
+    invoice = record_invoice(analyst, {"customer": CustomerFactory(), "number": "F-330", "currency_id": "CNY",
+                                       "invoice_date": dt.date(2026, 11, 1), "due_date": dt.date(2026, 12, 1),
+                                       "net_amount": Decimal("1.10"), "tax_amount": Decimal("2.20"),
+                                       "gross_amount": Decimal("3.30")})
+    assert Invoice.objects.values_list("gross_amount", flat=True).get(pk=invoice.pk) == Decimal("3.30")

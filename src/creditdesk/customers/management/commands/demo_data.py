@@ -1,4 +1,4 @@
-"""`creditdesk demo-data`: fill an empty database with demo users and a realistic credit portfolio."""
+"""`creditdesk demo-data`: fill an empty database with demo users, a realistic credit portfolio and its ledger."""
 
 import argparse
 import datetime as dt
@@ -6,10 +6,12 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from creditdesk.customers.demo import DEMO_PASSWORD, load_demo_data
 from creditdesk.customers.models import Customer
+from creditdesk.receivables.demo import MONTHS, HistoryResult, load_demo_history
 
 
 def positive_int(value: str) -> int:
@@ -23,7 +25,8 @@ def positive_int(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Load demo users (one per role, password 'creditdesk') and a deterministic portfolio of customers "
-        "with groups, contacts and communications into an empty database."
+        "with groups, contacts and communications, and by default 24 months of ledger history (invoices, "
+        "credit notes, payments, allocations, open orders) and exchange rates, into an empty database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,9 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing, successfully, when customers already exist")
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                            help="anchor the communications' dates to this day (YYYY-MM-DD; default today)")
+                            help="anchor the communications' and the ledger's dates to this day (YYYY-MM-DD; "
+                                 "default today)")
+        parser.add_argument("--history", action=argparse.BooleanOptionalAction, default=True,
+                            help=f"also load {MONTHS} months of ledger history and exchange rates (default: yes)")
 
-    def handle(self, *args: Any, customers: int, seed: int, if_empty: bool, today: dt.date | None,
+    def handle(self, *args: Any, customers: int, seed: int, if_empty: bool, today: dt.date | None, history: bool,
                **options: Any) -> None:
         if Customer.objects.exists():
             if if_empty:
@@ -42,9 +48,22 @@ class Command(BaseCommand):
                 return
             raise CommandError("Customers already exist: load demo data into an empty database, or pass --if-empty.")
         started = time.perf_counter()
-        result = load_demo_data(customers, seed, today or timezone.localdate())
+        day = today or timezone.localdate()
+        with transaction.atomic():
+            result = load_demo_data(customers, seed, day)
+            ledger = load_demo_history(seed, day) if history else None
+        seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {result.customers} customers, {result.contacts} contacts and {result.communications} "
-            f"communications (seed {seed}) and created {result.users_created} demo users "
-            f"in {time.perf_counter() - started:.1f} s. Demo password: {DEMO_PASSWORD}"
+            f"communications (seed {seed}) and created {result.users_created} demo users."
+            f"{self.history_summary(ledger)} Done in {seconds:.1f} s. Demo password: {DEMO_PASSWORD}"
         ))
+
+    @staticmethod
+    def history_summary(ledger: HistoryResult | None) -> str:
+        """What the ledger history added, so the operator sees the demo has receivables to work with."""
+        if ledger is None:
+            return ""
+        return (f" Added {MONTHS} months of ledger history: {ledger.invoices} invoices, {ledger.credit_notes} credit "
+                f"notes, {ledger.payments} payments, {ledger.allocations} allocations, {ledger.orders} open orders "
+                f"and {ledger.rates} exchange rates.")
