@@ -27,6 +27,9 @@ from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError
 
 CHUNK = 900
 DEFAULT_SOURCE = "erp"
+# how Chinese ERPs and bank files often write the common currencies
+CURRENCY_NAMES = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港币": "HKD", "港元": "HKD",
+                  "日元": "JPY", "英镑": "GBP"}
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ class LedgerImport(ImportKind):
 
     def currency(self, raw: dict[str, str], customer: CustomerRef | None) -> str:
         """The row's currency, else the customer's invoicing currency; an unknown code is refused."""
-        code = raw.get("currency", "").strip().upper() or (customer.currency_id if customer else "")
+        written = raw.get("currency", "").strip().upper()
+        code = CURRENCY_NAMES.get(written, written) or (customer.currency_id if customer else "")
         if code not in self.currencies:
             raise RowProblem("currency", _("Unknown currency “%(value)s”.") % {"value": raw.get("currency", "")})
         return code

@@ -121,6 +121,13 @@ def test_a_gbk_file_with_chinese_column_titles_is_read(manager, acme):
         "金蝶", "FP-0001", dt.date(2026, 10, 8), D("12345.60"))
 
 
+def test_currencies_written_the_way_chinese_systems_write_them(manager, acme):
+    text = ("number,customer,invoice_date,currency,gross_amount\n"
+            "A-1,ACME,2026-10-01,人民币,1\nA-2,ACME,2026-10-01,rmb,1\n")
+    assert feed(manager, "invoices", text).status == "applied"
+    assert set(Invoice.objects.values_list("currency_id", flat=True)) == {"CNY"}
+
+
 def test_a_number_already_used_by_another_external_id_is_refused(manager, acme, beta):
     feed(manager, "invoices", INVOICES)
     batch = feed(manager, "invoices", INVOICES.replace("INV-1,", "INV-99,"))
@@ -249,3 +256,16 @@ def test_ibms_sample_becomes_invoices_payments_and_allocations_with_the_files_da
     again = run_import(manager, "invoices", IBM_INVOICES.name, content, mapping="ibm-late-payments")
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1683)
     assert (Payment.objects.count(), Allocation.objects.count(), Customer.objects.count()) == (1683, 1683, 68)
+
+
+def test_a_bad_gbk_file_names_its_rows_in_readable_chinese_and_writes_nothing(manager, acme):
+    text = ("来源系统,发票号,客户,开票日期,到期日,币种,含税金额\n"
+            "金蝶,FP-0001,C900000,2026-10-08,2026-11-07,CNY,100.00\n"
+            "金蝶,FP-0002,无名公司,2026-10-08,2026-11-07,CNY,100.00\n"
+            "金蝶,FP-0003,C900000,2026-10-08,2026-11-07,元宝,100.00\n"
+            "金蝶,FP-0004,C900000,2026-10-08,2026-11-07,人民币,100.00\n")
+    batch = feed(manager, "invoices", text, encoding="gbk")
+    assert (batch.status, batch.encoding) == ("invalid", "gb18030")
+    assert errors(batch) == [(3, "customer", "No customer with external id or number “无名公司”."),
+                             (4, "currency", "Unknown currency “元宝”.")]
+    assert ledger_counts() == (0, 0, 0, 0, 0)
