@@ -16,7 +16,7 @@ from typing import Any
 import weasyprint
 from django.conf import settings
 from django.db.models import QuerySet
-from django.template import Engine, Library
+from django.template import Engine
 from django.utils import translation
 
 from creditdesk.customers.choices import Language
@@ -29,19 +29,11 @@ TEMPLATE = "receivables/statement.html"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-register = Library()
-
-
-@register.filter
-def money(value: Decimal) -> str:
-    """Grouped thousands, two decimals, in every language: a statement is checked figure by figure."""
-    return f"{value:,.2f}"
-
-
 @functools.cache
 def engine() -> Engine:
-    """Django templates plus the `money` filter; a PDF has no request, so no context processors either."""
-    return Engine(app_dirs=True, libraries={"i18n": "django.templatetags.i18n", "statement": __name__})
+    """Django templates with the project's `money` filter; a PDF has no request, so no context processors either."""
+    return Engine(app_dirs=True, libraries={"i18n": "django.templatetags.i18n",
+                                            "creditdesk": "creditdesk.core.templatetags.creditdesk"})
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Small template helpers: dictionary lookups and audit change rendering."""
+"""Small template helpers: money, dictionary lookups and audit change rendering."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -9,6 +10,12 @@ from django.core.exceptions import FieldDoesNotExist
 from creditdesk.audit import actions as labels
 
 register = template.Library()
+
+
+@register.filter
+def money(value: Decimal | None) -> str:
+    """Grouped thousands and two decimals in every language (Chinese formats would not group): 1,234,567.80."""
+    return "—" if value is None else f"{value:,.2f}"
 
 
 @register.filter

@@ -24,13 +24,13 @@ import weasyprint
 from django.core.management import call_command
 from django.utils import translation
 
+from creditdesk.core.templatetags.creditdesk import money
 from creditdesk.receivables.models import Invoice
 from creditdesk.receivables.services import allocate, record_credit_note, record_invoice, record_payment
 from creditdesk.receivables.statement import (
     TEMPLATE,
     OpenCredit,
     OpenInvoice,
-    money,
     statement_context,
     statement_html,
     statement_pdf,
