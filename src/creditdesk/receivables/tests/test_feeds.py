@@ -9,16 +9,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.models import Customer
-from creditdesk.imports.models import ImportStatus
+from creditdesk.imports.models import ImportBatch, ImportStatus
 from creditdesk.imports.services import run_import
 from creditdesk.receivables.figures import invoices_with_settlement
 from creditdesk.receivables.models import Allocation, CreditNote, Invoice, InvoiceStatus, Payment, SalesOrder
 from creditdesk.receivables.selectors import invoices_with_open_amount, payments_with_unallocated
+from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import CustomerFactory
 from creditdesk.testing.shared_data import IBM_INVOICES
 
@@ -269,3 +271,16 @@ def test_a_bad_gbk_file_names_its_rows_in_readable_chinese_and_writes_nothing(ma
     assert errors(batch) == [(3, "customer", "No customer with external id or number “无名公司”."),
                              (4, "currency", "Unknown currency “元宝”.")]
     assert ledger_counts() == (0, 0, 0, 0, 0)
+
+
+def test_the_upload_page_checks_an_ibm_file_before_anything_is_written(manager):
+    head = b"".join(IBM_INVOICES.read_bytes().splitlines(keepends=True)[:4])
+    client = signed_in(manager)
+    response = client.post("/imports/upload", {
+        "kind": "invoices", "encoding": "auto", "mapping": "ibm-late-payments",
+        "upload": SimpleUploadedFile("ibm.csv", head, content_type="text/csv")})
+    batch = ImportBatch.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/imports/{batch.pk}/")
+    assert (batch.status, batch.row_count, batch.created_count, Invoice.objects.count()) == ("staged", 3, 3, 0)
+    client.post(f"/imports/{batch.pk}/apply")
+    assert (Invoice.objects.count(), Payment.objects.count(), Customer.objects.count()) == (3, 3, 3)
