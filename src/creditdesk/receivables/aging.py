@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Q, QuerySet, Sum, When
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.receivables.models import Invoice
@@ -48,13 +47,13 @@ def buckets(cutoffs: tuple[int, ...] | None = None) -> list[Bucket]:
     return result
 
 
-def due_dates(bucket: Bucket, as_of: dt.date) -> Q:
+def due_dates(bucket: Bucket, as_of: dt.date, via: str = "") -> Q:
     """Days past due = as_of − due date, as a condition on the due date itself (indexable, portable)."""
     condition = Q()
     if bucket.last is not None:
-        condition &= Q(due_date__gte=as_of - dt.timedelta(days=bucket.last))
+        condition &= Q(**{f"{via}due_date__gte": as_of - dt.timedelta(days=bucket.last)})
     if bucket.first is not None:
-        condition &= Q(due_date__lte=as_of - dt.timedelta(days=bucket.first))
+        condition &= Q(**{f"{via}due_date__lte": as_of - dt.timedelta(days=bucket.first)})
     return condition
 
 
@@ -65,13 +64,27 @@ def open_as_of(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]
             .annotate(open_then=difference("gross_amount", "settled")))
 
 
-def open_as_of_grouped(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
-    """The same open amounts through one join and GROUP BY instead of a subquery per invoice: for totals only."""
-    counted = Q(allocations__allocated_on__lte=as_of) & (
-        Q(allocations__reversed_at__isnull=True) | Q(allocations__reversed_at__date__gt=as_of))
-    return (invoices.filter(invoice_date__lte=as_of)
-            .annotate(settled=Coalesce(Sum("allocations__amount", filter=counted), ZERO))
-            .annotate(open_then=difference("gross_amount", "settled")))
+def bucket_sums(invoices: QuerySet[Invoice], as_of: dt.date, plan: list[Bucket], keys: list[str]) -> list[Any]:
+    """Per group of invoices (by `keys`: currency, customer …) the amount open on `as_of` in each bucket.
+
+    Open amounts add up: Σ open = Σ gross of the invoices issued by then − Σ what was allocated to them by then.
+    So two grouped scans, one of invoices and one of allocations, give every bucket without working out each
+    invoice's open amount first (as fast as one hand-written GROUP BY over both tables, or faster).
+    """
+    issued = invoices.filter(invoice_date__lte=as_of)
+    billed = issued.order_by().values(*keys).annotate(**{
+        b.key: Sum(Case(When(due_dates(b, as_of), then="gross_amount"), default=ZERO, output_field=MONEY))
+        for b in plan})
+    settled = allocations_as_of(as_of).filter(invoice__in=issued).order_by().values(
+        *(f"invoice__{key}" for key in keys)).annotate(**{
+            b.key: Sum(Case(When(due_dates(b, as_of, "invoice__"), then="amount"), default=ZERO, output_field=MONEY))
+            for b in plan})
+    rows = {tuple(row[key] for key in keys): dict(row) for row in billed}
+    for row in settled:
+        group = rows[tuple(row[f"invoice__{key}"] for key in keys)]
+        for b in plan:
+            group[b.key] -= row[b.key]
+    return list(rows.values())
 
 
 @dataclass(frozen=True)
@@ -87,12 +100,7 @@ class Aging:
 
 
 def aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None) -> list[Aging]:
-    """One aggregate query: per currency, the open amount in each bucket."""
+    """Per currency, the open amount in each bucket: two grouped queries (`bucket_sums`)."""
     plan = buckets(cutoffs)
-    rows: Any = (
-        open_as_of(invoices, as_of).order_by().values("currency_id")
-        .annotate(**{b.key: Sum(Case(When(due_dates(b, as_of), then="open_then"), default=ZERO, output_field=MONEY))
-                     for b in plan})
-    )
-    return [Aging(row["currency_id"], {b.key: cents(row[b.key]) for b in plan}) for row in rows]
-
+    return [Aging(row["currency_id"], {b.key: cents(row[b.key]) for b in plan})
+            for row in bucket_sums(invoices, as_of, plan, ["currency_id"])]

@@ -39,7 +39,13 @@ from creditdesk.receivables.models import (
     Payment,
     SalesOrder,
 )
-from creditdesk.receivables.portfolio import PortfolioFilter, aging_by_customer, portfolio_aging, portfolio_invoices
+from creditdesk.receivables.portfolio import (
+    PortfolioFilter,
+    aging_by_customer,
+    customers_with_open_items,
+    portfolio_aging,
+    portfolio_invoices,
+)
 from creditdesk.receivables.selectors import (
     cents,
     credit_notes_with_unallocated,
@@ -527,9 +533,10 @@ def customer_payment_history(request: AuthedRequest, customer_id: int,
 def aging(request: AuthedRequest, filters: Query[AgingQuery]) -> dict[str, Any]:
     """The visible book's (or a segment's) aging in the functional currency."""
     require(request.user, "receivables.view_invoice")
-    result = portfolio_aging(portfolio_invoices(request.user, segment_filter(filters)), today_or(filters.as_of))
+    invoices, as_of = portfolio_invoices(request.user, segment_filter(filters)), today_or(filters.as_of)
+    result = portfolio_aging(invoices, as_of)
     return {"as_of": result.as_of, "currency": result.currency, "buckets": bucket_amounts(result.amounts),
-            "total": result.total, "customers": result.customers}
+            "total": result.total, "customers": customers_with_open_items(invoices, as_of)}
 
 
 @router.get("/portfolio/aging/customers", response=Page[AgingCustomerOut])

@@ -197,8 +197,8 @@ def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, 
 
 
 def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
-    """The brief's Exposure and its parts for a customer or a whole group, as of a date, in three queries
-    (aging, open-item counts, other balances) plus one rate look-up per foreign currency."""
+    """The brief's Exposure and its parts for a customer or a whole group, as of a date, in four queries
+    (aging's two, open-item counts, other balances) plus one rate look-up per foreign currency."""
     invoices = live_invoices(customer_ids)
     keys = [bucket.key for bucket in buckets()]
     aged = {row.currency: row.amounts for row in aging(invoices, as_of)}

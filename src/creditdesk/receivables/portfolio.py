@@ -11,14 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Round
+from django.db.models.functions import Coalesce, Round
 
 from creditdesk.core.types import Viewer
 from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency, rate_on
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.receivables.aging import Bucket, buckets, due_dates, open_as_of, open_as_of_grouped
+from creditdesk.receivables.aging import Bucket, bucket_sums, buckets, due_dates, open_as_of
 from creditdesk.receivables.models import Invoice, InvoiceStatus
-from creditdesk.receivables.selectors import MONEY, ZERO, cents
+from creditdesk.receivables.selectors import MONEY, ZERO, cents, difference
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def in_functional(amount: str, rates: dict[str, Decimal], only: Q | None = None)
         output_field=MONEY)
 
 
-def bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Round]:
+def converted_bucket_sums(plan: list[Bucket], as_of: dt.date) -> dict[str, Round]:
     """Per bucket, rounded to the cent in SQL (SQLite would hand back 1200.00000000000)."""
     return {b.key: Round(Sum(Case(When(due_dates(b, as_of), then="open_functional"), default=ZERO,
                                   output_field=MONEY)), 2, output_field=MONEY) for b in plan}
@@ -80,7 +80,6 @@ class PortfolioAging:
     currency: str
     buckets: list[Bucket]
     amounts: dict[str, Decimal]
-    customers: int
 
     @property
     def total(self) -> Decimal:
@@ -96,13 +95,30 @@ def with_functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySe
 
 def portfolio_aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None
                     ) -> PortfolioAging:
-    """The whole segment's aging: one join, one GROUP BY per invoice, summed per bucket (plus the currencies)."""
-    plan, rates = buckets(cutoffs), rates_on(invoices, as_of)
+    """The segment's aging from two grouped queries (`aging.bucket_sums`), each currency at the day's rate."""
+    plan = buckets(cutoffs)
+    amounts = dict.fromkeys((b.key for b in plan), Decimal(0))
+    for row in bucket_sums(invoices, as_of, plan, ["currency_id"]):
+        if any(row[b.key] for b in plan):  # settled history in a currency needs no rate
+            rate = rate_on(row["currency_id"], as_of)
+            for b in plan:
+                amounts[b.key] += row[b.key] * rate
+    return PortfolioAging(as_of, functional_currency(), plan, {key: cents(value) for key, value in amounts.items()})
+
+
+def open_as_of_grouped(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
+    """Open amounts on `as_of` through one join and GROUP BY per invoice, for counting who owes."""
+    counted = Q(allocations__allocated_on__lte=as_of) & (
+        Q(allocations__reversed_at__isnull=True) | Q(allocations__reversed_at__date__gt=as_of))
+    return (invoices.filter(invoice_date__lte=as_of)
+            .annotate(settled=Coalesce(Sum("allocations__amount", filter=counted), ZERO))
+            .annotate(open_then=difference("gross_amount", "settled")))
+
+
+def customers_with_open_items(invoices: QuerySet[Invoice], as_of: dt.date) -> int:
+    """How many customers still owed something on `as_of`."""
     grouped: Any = open_as_of_grouped(invoices, as_of)
-    sums = {b.key: Sum(in_functional("open_then", rates, due_dates(b, as_of))) for b in plan}
-    totals = grouped.filter(open_then__gt=0).order_by().aggregate(**sums, customers=Count("customer_id", distinct=True))
-    return PortfolioAging(as_of, functional_currency(), plan, {b.key: cents(totals[b.key]) for b in plan},
-                          totals["customers"])
+    return int(grouped.filter(open_then__gt=0).order_by().aggregate(n=Count("customer_id", distinct=True))["n"])
 
 
 def aging_by_customer(invoices: QuerySet[Invoice], as_of: dt.date, bucket: str = "",
@@ -111,7 +127,8 @@ def aging_by_customer(invoices: QuerySet[Invoice], as_of: dt.date, bucket: str =
     plan = buckets(cutoffs)
     rows = (with_functional_open(invoices, as_of).order_by()
             .values("customer_id", "customer__code", "customer__name", "customer__local_name")
-            .annotate(**bucket_sums(plan, as_of), total=Round(Sum("open_functional"), 2, output_field=MONEY)))
+            .annotate(**converted_bucket_sums(plan, as_of),
+                      total=Round(Sum("open_functional"), 2, output_field=MONEY)))
     if bucket:
         rows = rows.filter(**{f"{bucket_named(bucket, plan).key}__gt": 0})
     return rows.order_by("-total", "customer__code")

@@ -28,7 +28,13 @@ from creditdesk.receivables.aging import Bucket, buckets
 from creditdesk.receivables.figures import behaviour_windows, customer_figures, open_items, payment_history
 from creditdesk.receivables.forms import AgingForm, AsOfForm, BucketForm, KpiForm, OpenItemsForm
 from creditdesk.receivables.kpis import PeriodKpis, monthly_kpis
-from creditdesk.receivables.portfolio import aging_by_customer, bucket_items, portfolio_aging, portfolio_invoices
+from creditdesk.receivables.portfolio import (
+    aging_by_customer,
+    bucket_items,
+    customers_with_open_items,
+    portfolio_aging,
+    portfolio_invoices,
+)
 from creditdesk.receivables.statement import credit_lines, statement_pdf
 
 PAGE_SIZE = 50
@@ -144,8 +150,9 @@ def aging_report(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "receivables/aging.html", {"form": form}, status=400)
     as_of = form.cleaned_data["as_of"]
+    invoices = portfolio_invoices(request.user, form.filters())
     try:
-        report = portfolio_aging(portfolio_invoices(request.user, form.filters()), as_of)
+        report = portfolio_aging(invoices, as_of)
     except MissingExchangeRate as error:
         return render(request, "receivables/aging.html", {"form": form, "missing_rate": str(error)})
     if form.wants_xlsx():
@@ -157,7 +164,7 @@ def aging_report(request: AuthedRequest) -> HttpResponse:
     rows = [{"bucket": bucket, "amount": report.amounts[bucket.key], "url": links[bucket.key],
              "share": share(report.amounts[bucket.key], report.total)} for bucket in report.buckets]
     return render(request, "receivables/aging.html", {
-        "form": form, "report": report, "rows": rows,
+        "form": form, "report": report, "rows": rows, "customers": customers_with_open_items(invoices, as_of),
         "chart": charts.serialise(charts.aging_chart(report.buckets, report.amounts, report.currency, links)),
         "all_url": link("receivables:aging-customers", query, bucket=""),
         "xlsx_url": link("receivables:aging", query, format="xlsx"),

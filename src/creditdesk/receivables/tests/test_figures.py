@@ -157,8 +157,8 @@ def ledger(analyst, customer):
 
 def test_exposure_is_open_invoices_less_credit_notes_and_unallocated_cash_plus_open_orders(
         ledger, django_assert_max_num_queries):
-    # aging, open-item counts, other balances, and the USD rate
-    with django_assert_max_num_queries(4):
+    # aging (invoices, allocations), open-item counts, other balances, and the USD rate
+    with django_assert_max_num_queries(5):
         figures = customer_figures([ledger.pk], AS_OF)
     cny, usd = figures.by_currency["CNY"], figures.by_currency["USD"]
     # CNY: open invoices 800.00 (1,130.00 − 330.00) + 2,000.00 = 2,800.00; the cancelled 5,000.00 does not count
@@ -200,7 +200,7 @@ def test_a_reversed_allocation_counts_as_allocated_until_the_day_it_was_reversed
 
 
 def test_a_customer_without_a_ledger_has_zero_figures(customer, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         figures = customer_figures([customer.pk], AS_OF)
     assert (figures.exposure, figures.open_items, figures.oldest_overdue_days, figures.by_currency) == (
         D("0.00"), 0, None, {})

@@ -304,7 +304,7 @@ def test_the_aging_report_by_segment(manager, customer, other):
     customer.owner.first_name = "Fang"
     customer.owner.save()
     response = client.get(f"/receivables/aging/?{DAY}&owner={customer.owner_id}")
-    assert (response.context["report"].total, response.context["report"].customers) == (D("3460.00"), 1)
+    assert (response.context["report"].total, response.context["customers"]) == (D("3460.00"), 1)
     assert client.get(f"/receivables/aging/?{DAY}&owner=999999").status_code == 400
 
 
