@@ -1,5 +1,8 @@
 """Benchmark the month-end pack: portfolio aging plus DSO (simple, count-back, best possible, CEI) on PostgreSQL.
 
+Timed: `portfolio.month_end`, which computes both from the same two grouped queries; aging and KPIs are
+also timed alone, for reference.
+
 BENCH_CUSTOMERS customers (default 100,000) with BENCH_ITEMS invoices (default 2,000,000) over two years,
 nine in ten of them paid by now, some in part, against the simplest direct way: one hand-written GROUP BY query that
 computes the same aging buckets. Prints one JSON line and writes it to var/bench/aging.json.
@@ -15,6 +18,7 @@ from benchlib import django_on_fresh_postgres, report
 
 GOAL_RATIO = 1.5
 AS_OF = dt.date(2026, 11, 30)
+NOVEMBER = dt.date(2026, 11, 1)
 
 LEDGER_SQL = """
 INSERT INTO receivables_invoice (customer_id, currency_id, source, external_id, created_at, number, invoice_date,
@@ -85,7 +89,7 @@ def main() -> None:
 
     from creditdesk.customers.models import Customer
     from creditdesk.receivables.kpis import period_kpis
-    from creditdesk.receivables.portfolio import PortfolioFilter, portfolio_aging, portfolio_invoices
+    from creditdesk.receivables.portfolio import PortfolioFilter, month_end, portfolio_aging, portfolio_invoices
 
     Customer.objects.bulk_create([Customer(code=f"B{n:06d}", name=f"Bench Co. {n}", country="CN", currency_id="CNY")
                                   for n in range(customers)], batch_size=5000)
@@ -95,21 +99,26 @@ def main() -> None:
                 connection.execute(statement.replace("%(items)s", str(items)).replace("%(customers)s", str(customers)))
     user = User.objects.create_superuser("bench")
     invoices = portfolio_invoices(user, PortfolioFilter())
-    portfolio_aging(invoices, AS_OF)  # warm the cache as the direct query will find it
+    month_end(invoices, NOVEMBER, AS_OF)  # warm the cache, as the direct query will find it warm too
     started = time.perf_counter()
-    aging = portfolio_aging(invoices, AS_OF)
-    aging_seconds = time.perf_counter() - started
-    kpis = period_kpis(invoices, dt.date(2026, 11, 1), AS_OF)
+    aging, kpis = month_end(invoices, NOVEMBER, AS_OF)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    portfolio_aging(invoices, AS_OF)
+    aging_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    separate = period_kpis(invoices, NOVEMBER, AS_OF)
+    kpi_seconds = time.perf_counter() - started
     direct_seconds(url)
     baseline, direct = direct_seconds(url)
     mismatch = {k: str(v) for k, v in aging.amounts.items() if abs(v - direct[k].quantize(Decimal("0.01"))) > 1}
     report({"bench": "aging", "customers": customers, "items": items, "database": "postgresql",
-             "seconds": round(seconds, 2), "aging_seconds": round(aging_seconds, 2),
-             "dso_seconds": round(seconds - aging_seconds, 2), "dso": str(kpis.dso),
-             "dso_count_back": str(kpis.dso_count_back), "cei": str(kpis.cei), "total": str(aging.total),
-             "matches_direct": not mismatch, "direct_seconds": round(baseline, 2),
-             "ratio": round(seconds / baseline, 2), "goal": GOAL_RATIO})
+            "seconds": round(seconds, 2), "aging_alone_seconds": round(aging_seconds, 2),
+            "kpis_alone_seconds": round(kpi_seconds, 2), "dso": str(kpis.dso),
+            "dso_count_back": str(kpis.dso_count_back), "best_possible_dso": str(kpis.best_possible_dso),
+            "cei": str(kpis.cei), "total": str(aging.total),
+            "matches_direct": not mismatch and separate == kpis, "direct_seconds": round(baseline, 2),
+            "ratio": round(seconds / baseline, 2), "goal": GOAL_RATIO})
 
 
 if __name__ == "__main__":

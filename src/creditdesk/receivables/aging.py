@@ -8,14 +8,14 @@ then, with only the allocations made by then and not reversed by then.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Q, QuerySet, Sum, When
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.receivables.models import Invoice
-from creditdesk.receivables.selectors import MONEY, ZERO, allocated_sum, allocations_as_of, cents, difference
+from creditdesk.receivables.selectors import allocated_sum, allocations_as_of, cents, difference
+from creditdesk.receivables.sums import Condition, Measure, issued_by, open_sums
 
 
 @dataclass(frozen=True)
@@ -64,27 +64,11 @@ def open_as_of(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]
             .annotate(open_then=difference("gross_amount", "settled")))
 
 
-def bucket_sums(invoices: QuerySet[Invoice], as_of: dt.date, plan: list[Bucket], keys: list[str]) -> list[Any]:
-    """Per group of invoices (by `keys`: currency, customer …) the amount open on `as_of` in each bucket.
-
-    Open amounts add up: Σ open = Σ gross of the invoices issued by then − Σ what was allocated to them by then.
-    So two grouped scans, one of invoices and one of allocations, give every bucket without working out each
-    invoice's open amount first (as fast as one hand-written GROUP BY over both tables, or faster).
-    """
-    issued = invoices.filter(invoice_date__lte=as_of)
-    billed = issued.order_by().values(*keys).annotate(**{
-        b.key: Sum(Case(When(due_dates(b, as_of), then="gross_amount"), default=ZERO, output_field=MONEY))
-        for b in plan})
-    settled = allocations_as_of(as_of).filter(invoice__in=issued).order_by().values(
-        *(f"invoice__{key}" for key in keys)).annotate(**{
-            b.key: Sum(Case(When(due_dates(b, as_of, "invoice__"), then="amount"), default=ZERO, output_field=MONEY))
-            for b in plan})
-    rows = {tuple(row[key] for key in keys): dict(row) for row in billed}
-    for row in settled:
-        group = rows[tuple(row[f"invoice__{key}"] for key in keys)]
-        for b in plan:
-            group[b.key] -= row[b.key]
-    return list(rows.values())
+def bucket_measures(plan: list[Bucket], as_of: dt.date) -> dict[str, Measure]:
+    """Each bucket as a sum of open amounts on `as_of` (see `sums`)."""
+    def in_bucket(bucket: Bucket) -> Condition:
+        return lambda via: issued_by(as_of)(via) & due_dates(bucket, as_of, via)
+    return {b.key: Measure(in_bucket(b), as_of) for b in plan}
 
 
 @dataclass(frozen=True)
@@ -100,7 +84,7 @@ class Aging:
 
 
 def aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None) -> list[Aging]:
-    """Per currency, the open amount in each bucket: two grouped queries (`bucket_sums`)."""
+    """Per currency, the open amount in each bucket: two grouped queries (`sums.open_sums`)."""
     plan = buckets(cutoffs)
-    return [Aging(row["currency_id"], {b.key: cents(row[b.key]) for b in plan})
-            for row in bucket_sums(invoices, as_of, plan, ["currency_id"])]
+    rows = open_sums(invoices.filter(invoice_date__lte=as_of), ["currency_id"], bucket_measures(plan, as_of))
+    return [Aging(row["currency_id"], {b.key: cents(row[b.key]) for b in plan}) for row in rows]

@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, QuerySet, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from creditdesk.currencies.selectors import functional_currency, rate_on
 from creditdesk.receivables.models import Invoice, InvoiceStatus
-from creditdesk.receivables.selectors import MONEY, ZERO, allocations_as_of
+from creditdesk.receivables.sums import Measure, current_on, issued_between, issued_by, open_sums
 
 SEGMENTS = ("country", "industry", "owner", "collector")
 COUNT_BACK_MONTHS = 24
@@ -61,12 +60,12 @@ class PeriodKpis:
 
 
 def period_kpis(invoices: QuerySet[Invoice], start: dt.date, end: dt.date) -> PeriodKpis:
-    """KPIs of `invoices` (scoped by the caller) for the period: 5 aggregate queries and one per foreign currency."""
+    """KPIs of `invoices` (scoped by the caller) for the period: 2 aggregate queries and one per foreign currency."""
     return segment_kpis(invoices, start, end, None)[""]
 
 
 def kpis_by_segment(invoices: QuerySet[Invoice], start: dt.date, end: dt.date, segment: str) -> dict[str, PeriodKpis]:
-    """The period's KPIs per value of a customer field ("" for none), from the same five grouped queries."""
+    """The period's KPIs per value of a customer field ("" for none), from the same two grouped queries."""
     if segment not in SEGMENTS:
         raise ValueError(_("Unknown segment %(segment)s: choose one of %(choices)s.")
                          % {"segment": segment, "choices": ", ".join(SEGMENTS)})
@@ -74,31 +73,33 @@ def kpis_by_segment(invoices: QuerySet[Invoice], start: dt.date, end: dt.date, s
 
 
 def monthly_kpis(invoices: QuerySet[Invoice], last_month_end: dt.date, months: int = 24) -> list[PeriodKpis]:
-    """One period per calendar month up to `last_month_end`, oldest first: 2 × months + 3 queries plus the rates."""
+    """One period per calendar month up to `last_month_end`, oldest first: two grouped queries plus the rates."""
     if months < 1:
         raise ValueError(_("Ask for at least one month."))
-    ends = [last_month_end]
-    for _month in range(months - 1):
-        ends.insert(0, ends[0].replace(day=1) - dt.timedelta(days=1))
-    invoices = counted(invoices)
-    first_start = ends[0].replace(day=1)
-    opening = balance_rows(invoices, first_start - dt.timedelta(days=1), first_start, None)
-    sales = monthly_sales_rows(invoices, walk_start(ends[0]), last_month_end, None)
-    result = []
-    for end in ends:
-        closing = balance_rows(invoices, end, end.replace(day=1), None)
-        result.append(combine(end.replace(day=1), end, closing, opening, sales, None)[""])
-        opening = closing
+    periods = list(reversed(month_spans(last_month_end, months)))
+    opening_day = periods[0][0] - dt.timedelta(days=1)
+    measures = {**balances(opening_day), **sales_by_month(month_spans(last_month_end, months + COUNT_BACK_MONTHS - 1))}
+    for _first, end in periods:
+        measures.update(balances(end))
+    rows = open_sums(counted(invoices).filter(invoice_date__lte=last_month_end), ["currency_id"], measures)
+    result, opening = [], opening_day
+    for first, end in periods:
+        result.append(period_from(rows, first, end, opening, None)[""])
+        opening = end
     return result
 
 
 def segment_kpis(invoices: QuerySet[Invoice], start: dt.date, end: dt.date, field: str | None) -> dict[str, PeriodKpis]:
-    """Closing balances with the period's sales, opening balances, and monthly sales for the count-back walk."""
-    invoices = counted(invoices)
-    closing = balance_rows(invoices, end, start, field)
-    opening = balance_rows(invoices, start - dt.timedelta(days=1), start, field)
-    sales = monthly_sales_rows(invoices, walk_start(end), end, field)
-    return combine(start, end, closing, opening, sales, field)
+    """Closing and opening balances, the period's sales and the months of the count-back walk: two queries."""
+    rows = open_sums(counted(invoices).filter(invoice_date__lte=end), ["currency_id", *grouping(field)],
+                     period_measures(start, end))
+    return period_from(rows, start, end, start - dt.timedelta(days=1), field)
+
+
+def period_measures(start: dt.date, end: dt.date) -> dict[str, Measure]:
+    """What one period's KPIs are computed from, as sums (see `sums`)."""
+    return {**balances(end), **balances(start - dt.timedelta(days=1)),
+            **sales_by_month(month_spans(end, COUNT_BACK_MONTHS)), "credit_sales": Measure(issued_between(start, end))}
 
 
 def counted(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -106,52 +107,44 @@ def counted(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return invoices.exclude(status=InvoiceStatus.CANCELLED)
 
 
-def balance_rows(invoices: QuerySet[Invoice], as_of: dt.date, sales_from: dt.date, field: str | None) -> list[Row]:
-    """Per currency (and segment): AR and current AR as of `as_of`, credit sales from `sales_from` on.
-
-    AR is linear: Σ open = Σ gross of the invoices issued by then − Σ what was allocated to them by then. So two
-    plain grouped sums (invoices, allocations) give it, instead of an open amount worked out invoice by invoice.
-    """
-    keys = ["currency_id", *grouping(field)]
-    issued = invoices.filter(invoice_date__lte=as_of)
-    billed = issued.order_by().values(*keys).annotate(
-        ar=Sum("gross_amount"),
-        current_ar=Sum(Case(When(due_date__gte=as_of, then="gross_amount"), default=ZERO, output_field=MONEY)),
-        credit_sales=Sum(Case(When(invoice_date__gte=sales_from, then="gross_amount"), default=ZERO,
-                              output_field=MONEY)),
-    )
-    settled = allocations_as_of(as_of).filter(invoice__in=issued).order_by().values(
-        *(f"invoice__{key}" for key in keys)).annotate(
-        ar=Sum("amount"),
-        current_ar=Sum(Case(When(invoice__due_date__gte=as_of, then="amount"), default=ZERO, output_field=MONEY)),
-    )
-    rows = {tuple(row[k] for k in keys): dict(row) for row in billed}
-    for row in settled:
-        balance = rows[tuple(row[f"invoice__{k}"] for k in keys)]
-        balance["ar"] -= row["ar"]
-        balance["current_ar"] -= row["current_ar"]
-    return list(rows.values())
+def month_spans(end: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    """The month of `end` (to `end`) and the `count` − 1 whole months before it, newest first."""
+    spans = [(end.replace(day=1), end)]
+    while len(spans) < count:
+        last = spans[-1][0] - dt.timedelta(days=1)
+        spans.append((last.replace(day=1), last))
+    return spans
 
 
-def monthly_sales_rows(invoices: QuerySet[Invoice], first: dt.date, last: dt.date, field: str | None) -> list[Row]:
-    """One query grouped by calendar month: credit sales per currency (and segment) for the count-back walk."""
-    return list(
-        invoices.filter(invoice_date__gte=first, invoice_date__lte=last).order_by()
-        .annotate(month=TruncMonth("invoice_date")).values("currency_id", "month", *grouping(field))
-        .annotate(sales=Sum("gross_amount", output_field=MONEY))
-    )
+def balances(day: dt.date) -> dict[str, Measure]:
+    """AR and current (not yet due) AR standing on `day`."""
+    return {f"ar_{day:%Y%m%d}": Measure(issued_by(day), day),
+            f"current_{day:%Y%m%d}": Measure(current_on(day), day)}
+
+
+def sales_by_month(spans: list[tuple[dt.date, dt.date]]) -> dict[str, Measure]:
+    return {f"sales_{first:%Y%m%d}": Measure(issued_between(first, last)) for first, last in spans}
+
+
+def period_from(rows: list[Row], start: dt.date, end: dt.date, opening: dt.date, field: str | None
+                ) -> dict[str, PeriodKpis]:
+    """One period's KPIs per segment from the summed rows, every amount at the period end's rates."""
+    walk = [first for first, _last in month_spans(end, COUNT_BACK_MONTHS)]
+    sales = "credit_sales" if rows and "credit_sales" in rows[0] else f"sales_{start:%Y%m%d}"
+    names = tuple(dict.fromkeys((f"ar_{end:%Y%m%d}", f"current_{end:%Y%m%d}", f"ar_{opening:%Y%m%d}", sales,
+                                 *(f"sales_{first:%Y%m%d}" for first in walk))))
+    totals = to_functional(rows, names, lambda r: segment_of(r, field), converter(end))
+    empty = dict.fromkeys(names, Decimal("0.00"))
+    result = {}
+    for segment in sorted(totals) if field else [""]:
+        t = totals.get(segment, empty)
+        closing = {"ar": t[names[0]], "current_ar": t[names[1]], "credit_sales": t[sales]}
+        result[segment] = kpis(start, end, closing, t[names[2]], {first: t[f"sales_{first:%Y%m%d}"] for first in walk})
+    return result
 
 
 def grouping(field: str | None) -> list[str]:
     return [] if field is None else [field]
-
-
-def walk_start(end: dt.date) -> dt.date:
-    """The first day of the earliest month the count-back walk may reach from `end`."""
-    first = end.replace(day=1)
-    for _month in range(COUNT_BACK_MONTHS - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return first
 
 
 def segment_of(row: Row, field: str | None) -> str:
@@ -181,26 +174,6 @@ def converter(on: dt.date) -> Callable[[Decimal, str], Decimal]:
         return amount * rates[currency]
 
     return convert
-
-
-def combine(start: dt.date, end: dt.date, closing: list[Row], opening: list[Row], sales: list[Row],
-            field: str | None) -> dict[str, PeriodKpis]:
-    """The aggregate rows of one period, converted at the period end's rates, turned into KPIs per segment."""
-    convert = converter(end)
-    first = walk_start(end)
-    close = to_functional(closing, ("ar", "current_ar", "credit_sales"), lambda r: segment_of(r, field), convert)
-    open_ = to_functional(opening, ("ar",), lambda r: segment_of(r, field), convert)
-    months = to_functional((r for r in sales if first <= r["month"] <= end), ("sales",),
-                           lambda r: (segment_of(r, field), r["month"]), convert)
-    segments = sorted(close) if field else [""]
-    empty = dict.fromkeys(("ar", "current_ar", "credit_sales"), Decimal("0.00"))
-    result = {}
-    for segment in segments:
-        totals = close.get(segment, empty)
-        monthly = {month: t["sales"] for (s, month), t in months.items() if s == segment}
-        opening_ar = open_.get(segment, {}).get("ar", Decimal("0.00"))
-        result[segment] = kpis(start, end, totals, opening_ar, monthly)
-    return result
 
 
 def kpis(start: dt.date, end: dt.date, closing: Totals, opening_ar: Decimal,

@@ -16,9 +16,11 @@ from django.db.models.functions import Coalesce, Round
 from creditdesk.core.types import Viewer
 from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency, rate_on
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.receivables.aging import Bucket, bucket_sums, buckets, due_dates, open_as_of
+from creditdesk.receivables.aging import Bucket, bucket_measures, buckets, due_dates, open_as_of
+from creditdesk.receivables.kpis import PeriodKpis, counted, period_from, period_measures
 from creditdesk.receivables.models import Invoice, InvoiceStatus
 from creditdesk.receivables.selectors import MONEY, ZERO, cents, difference
+from creditdesk.receivables.sums import open_sums
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,25 @@ def with_functional_open(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySe
 
 def portfolio_aging(invoices: QuerySet[Invoice], as_of: dt.date, cutoffs: tuple[int, ...] | None = None
                     ) -> PortfolioAging:
-    """The segment's aging from two grouped queries (`aging.bucket_sums`), each currency at the day's rate."""
+    """The segment's aging from two grouped queries (`sums.open_sums`), each currency at the day's rate."""
     plan = buckets(cutoffs)
+    rows = open_sums(invoices.filter(invoice_date__lte=as_of), ["currency_id"], bucket_measures(plan, as_of))
+    return aging_from(rows, plan, as_of)
+
+
+def month_end(invoices: QuerySet[Invoice], start: dt.date, end: dt.date, cutoffs: tuple[int, ...] | None = None
+              ) -> tuple[PortfolioAging, PeriodKpis]:
+    """The month-end pack: the aging at the period end and the period's KPIs from the same two grouped queries."""
+    plan = buckets(cutoffs)
+    measures = {**bucket_measures(plan, end), **period_measures(start, end)}
+    rows = open_sums(counted(invoices).filter(invoice_date__lte=end), ["currency_id"], measures)
+    return aging_from(rows, plan, end), period_from(rows, start, end, start - dt.timedelta(days=1), None)[""]
+
+
+def aging_from(rows: list[dict[str, Any]], plan: list[Bucket], as_of: dt.date) -> PortfolioAging:
+    """Per-currency bucket sums into the functional currency at the day's rate."""
     amounts = dict.fromkeys((b.key for b in plan), Decimal(0))
-    for row in bucket_sums(invoices, as_of, plan, ["currency_id"]):
+    for row in rows:
         if any(row[b.key] for b in plan):  # settled history in a currency needs no rate
             rate = rate_on(row["currency_id"], as_of)
             for b in plan:

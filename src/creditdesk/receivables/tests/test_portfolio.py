@@ -7,12 +7,14 @@ import pytest
 
 from creditdesk.currencies.models import ExchangeRate
 from creditdesk.currencies.selectors import MissingExchangeRate
+from creditdesk.receivables.kpis import period_kpis
 from creditdesk.receivables.models import Invoice
 from creditdesk.receivables.portfolio import (
     PortfolioFilter,
     aging_by_customer,
     bucket_items,
     customers_with_open_items,
+    month_end,
     portfolio_aging,
     portfolio_invoices,
 )
@@ -88,3 +90,13 @@ def test_settled_history_in_a_currency_without_a_rate_does_not_stop_the_report(m
     assert portfolio_aging(portfolio_invoices(manager, PortfolioFilter()), AS_OF).total == D("2210.00")
     with pytest.raises(MissingExchangeRate):
         portfolio_aging(portfolio_invoices(manager, PortfolioFilter()), dt.date(2026, 6, 30))
+
+
+def test_the_month_end_pack_gives_the_same_aging_and_kpis_from_two_queries(manager, book, django_assert_num_queries):
+    invoices = portfolio_invoices(manager, PortfolioFilter())
+    with django_assert_num_queries(4):  # invoices, allocations, the dollar rate for the aging and for the KPIs
+        aging, kpis = month_end(invoices, dt.date(2026, 11, 1), AS_OF)
+    assert aging == portfolio_aging(invoices, AS_OF)
+    assert kpis == period_kpis(invoices, dt.date(2026, 11, 1), AS_OF)
+    # AR 2 210 = 1 000 not yet due (S-1) + 500 left on S-2 + 710 for H-1 (USD 100 at 7.10)
+    assert (kpis.ar, kpis.current_ar) == (aging.total, aging.amounts["not_due"])
