@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -121,6 +122,17 @@ def customer_group(customer: Customer) -> list[tuple[int, Customer]]:
     if root.pk == customer.pk and not customer.children.exists():
         return []
     return group_members(root)
+
+
+def group_ids(user: Viewer, customer: Customer) -> list[int]:
+    """The ids of the customer's whole group (itself alone when standalone), for figures of the group.
+
+    Whoever cannot see every company of the group gets none of its figures, rather than a partial total.
+    """
+    ids = [member.pk for _depth, member in customer_group(customer)] or [customer.pk]
+    if len(ids) > 1 and visible_customers(user).filter(pk__in=ids).count() != len(ids):
+        raise PermissionDenied(_("You may not see every company of this group."))
+    return ids
 
 
 def customer_contacts(customer: Customer) -> QuerySet[Contact]:

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,7 +24,7 @@ from creditdesk.core.api import Page, PageParams, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest, Viewer
 from creditdesk.currencies.selectors import functional_currency
-from creditdesk.customers.selectors import customer_group, get_customer, visible_customers
+from creditdesk.customers.selectors import get_customer, group_ids, visible_customers
 from creditdesk.receivables.aging import buckets
 from creditdesk.receivables.figures import Figures, behaviour_windows, customer_figures, open_items, payment_history
 from creditdesk.receivables.kpis import PeriodKpis, kpis_by_segment, monthly_kpis
@@ -493,11 +493,7 @@ def figures(request: AuthedRequest, customer_id: int, as_of: dt.date | None = No
     """Exposure, overdue, aging and payment behaviour (3, 6, 12 months) of a customer, or of its whole group."""
     require(request.user, "receivables.view_invoice")
     customer = get_customer(request.user, customer_id)
-    ids = [member.pk for _depth, member in customer_group(customer)] if group else []
-    if not ids:
-        ids = [customer.pk]
-    elif visible_customers(request.user).filter(pk__in=ids).count() != len(ids):
-        raise PermissionDenied(_("You may not see every company of this group."))
+    ids = group_ids(request.user, customer) if group else [customer.pk]
     day = today_or(as_of)
     result = customer_figures(ids, day)
     return {"as_of": day, "customer_ids": ids, "total": result, "by_currency": list(result.by_currency.values()),

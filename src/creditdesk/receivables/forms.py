@@ -15,7 +15,7 @@ from django_countries import countries
 from creditdesk.core.types import Viewer
 from creditdesk.customers.choices import Industry
 from creditdesk.customers.models import Customer
-from creditdesk.customers.selectors import visible_customers
+from creditdesk.customers.selectors import customer_group, visible_customers
 from creditdesk.receivables.aging import buckets
 from creditdesk.receivables.models import Invoice
 from creditdesk.receivables.portfolio import PortfolioFilter
@@ -75,14 +75,16 @@ class AsOfForm(forms.Form):
 
 
 class OpenItemsForm(AsOfForm):
-    """The customer tab's open items: overdue ones only, one currency only."""
+    """The customer tab's open items: overdue ones only, one currency only, the customer or its whole group."""
 
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False)
+    group = forms.BooleanField(label=_("Whole group"), required=False)
 
     def __init__(self, data: QueryDict, customer: Customer) -> None:
         super().__init__(data)
-        codes = (Invoice.objects.filter(customer=customer).order_by("currency_id")
+        group = [member.pk for _depth, member in customer_group(customer)] or [customer.pk]
+        codes = (Invoice.objects.filter(customer__in=group).order_by("currency_id")
                  .values_list("currency_id", flat=True).distinct())
         self.fields["currency"].choices = [("", _("All currencies")), *((code, code) for code in codes)]  # type: ignore[attr-defined]
 

@@ -22,7 +22,7 @@ from creditdesk.core.types import AuthedRequest
 from creditdesk.core.xlsx import xlsx_response
 from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency
 from creditdesk.customers.models import Customer
-from creditdesk.customers.selectors import get_customer
+from creditdesk.customers.selectors import get_customer, group_ids
 from creditdesk.receivables import charts
 from creditdesk.receivables.aging import Bucket, buckets
 from creditdesk.receivables.figures import behaviour_windows, customer_figures, open_items, payment_history
@@ -84,11 +84,12 @@ def customer_tab(request: AuthedRequest, customer: Customer) -> dict[str, Any]:
     if not form.is_valid():
         return {"form": form, "status": 400}
     data = form.cleaned_data
-    as_of, ids = data["as_of"], [customer.pk]
+    as_of, ids = data["as_of"], group_ids(request.user, customer) if data["group"] else [customer.pk]
     query = carried(form)
-    items = open_items(ids, as_of, overdue_only=data["overdue"], currency=data["currency"])
+    items = open_items(ids, as_of, overdue_only=data["overdue"], currency=data["currency"]).select_related("customer")
     context: dict[str, Any] = {
-        "form": form, "as_of": as_of, "query": query.urlencode(),
+        "form": form, "as_of": as_of, "query": query.urlencode(), "grouped": len(ids) > 1,
+        "in_group": customer.parent_id is not None or customer.children.exists(),
         "items": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
         "credits": credit_lines(customer, as_of),
         "statement_url": link("receivables:statement", carried(form, "overdue", "currency"), customer.pk),
@@ -119,7 +120,8 @@ def open_items_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return bad_input(request, form)
     data = form.cleaned_data
-    items: Any = open_items([customer.pk], data["as_of"], overdue_only=data["overdue"], currency=data["currency"])
+    ids = group_ids(request.user, customer) if data["group"] else [customer.pk]
+    items: Any = open_items(ids, data["as_of"], overdue_only=data["overdue"], currency=data["currency"])
     headers = [_("Invoice number"), _("Invoice date"), _("Due date"), _("Days past due"), _("Currency"),
                _("Gross amount"), _("Open amount"), _("Disputed")]
     rows = ([i.number, i.invoice_date, i.due_date, i.days_past_due, i.currency_id, i.gross_amount, i.open_then,

@@ -389,3 +389,20 @@ def test_the_figures_the_pages_show_are_the_selectors(manager, customer):
     """The tab's context holds the selector's own result, not a copy worked out again."""
     shown = signed_in(manager).get(f"/customers/{customer.pk}/receivables/?{DAY}").context["figures"]
     assert shown == customer_figures([customer.pk], AS_OF)
+
+
+def test_the_tab_shows_the_whole_group_when_asked(manager, seller, customer, other):
+    """Wuxi Wire becomes Suzhou Silk's subsidiary: the group owes 3,460.00 + 100.00 on open invoices."""
+    other.parent = customer
+    other.save()
+    client = signed_in(manager)
+    alone = client.get(f"/customers/{customer.pk}/receivables/?{DAY}")
+    grouped = client.get(f"/customers/{customer.pk}/receivables/?{DAY}&group=on")
+    assert (alone.context["figures"].open_invoices, grouped.context["figures"].open_invoices) == (
+        D("3460.00"), D("3560.00"))
+    assert [(i.customer.code, i.number) for i in grouped.context["items"]] == [
+        ("C000100", "C"), ("C000100", "A"), ("C000200", "W-1"), ("C000100", "B")]
+    assert "<td>C000200</td><td>W-1</td>" in grouped.content.decode()
+    assert 'name="group"' in alone.content.decode()
+    # the sales user owns Suzhou Silk but not Wuxi Wire: no partial group total
+    assert signed_in(seller).get(f"/customers/{customer.pk}/receivables/?{DAY}&group=on").status_code == 403
