@@ -336,6 +336,7 @@ class SegmentQuery(Schema):
     industry: str = ""
     owner_id: int | None = None
     collector_id: int | None = None
+    customer_id: int | None = None
 
 
 class AgingQuery(SegmentQuery):
@@ -385,7 +386,7 @@ def last_month_end() -> dt.date:
 def segment_filter(query: SegmentQuery) -> PortfolioFilter:
     """The query's segment of the book, as the portfolio selectors take it."""
     return PortfolioFilter(country=query.country.upper(), industry=query.industry, owner_id=query.owner_id,
-                           collector_id=query.collector_id)
+                           collector_id=query.collector_id, customer_id=query.customer_id)
 
 
 # --- the ledger -------------------------------------------------------------------------------------------------

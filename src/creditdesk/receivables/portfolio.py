@@ -25,19 +25,20 @@ from creditdesk.receivables.sums import open_sums
 
 @dataclass(frozen=True)
 class PortfolioFilter:
-    """A segment of the book; empty fields mean all."""
+    """A segment of the book, down to one customer; empty fields mean all."""
 
     country: str = ""
     industry: str = ""
     owner_id: int | None = None
     collector_id: int | None = None
+    customer_id: int | None = None
 
 
 def portfolio_invoices(user: Viewer, filters: PortfolioFilter) -> QuerySet[Invoice]:
     """The invoices of the customers the user may see, in the segment, cancelled ones left out."""
     customers = visible_customers(user)
-    for name, value in (("country", filters.country), ("industry", filters.industry),
-                        ("owner_id", filters.owner_id), ("collector_id", filters.collector_id)):
+    for name, value in (("country", filters.country), ("industry", filters.industry), ("owner_id", filters.owner_id),
+                        ("collector_id", filters.collector_id), ("pk", filters.customer_id)):
         if value:
             customers = customers.filter(**{name: value})
     return Invoice.objects.filter(customer__in=customers).exclude(status=InvoiceStatus.CANCELLED)

@@ -100,3 +100,11 @@ def test_the_month_end_pack_gives_the_same_aging_and_kpis_from_two_queries(manag
     assert kpis == period_kpis(invoices, dt.date(2026, 11, 1), AS_OF)
     # AR 2 210 = 1 000 not yet due (S-1) + 500 left on S-2 + 710 for H-1 (USD 100 at 7.10)
     assert (kpis.ar, kpis.current_ar) == (aging.total, aging.amounts["not_due"])
+
+
+def test_one_customers_kpis_and_aging_through_the_same_filter(manager, book):
+    """Hamburg alone: USD 100 issued 21 Oct, due 20 Nov, open: 710.00 at 1–30 days; nothing sold in November."""
+    hamburg = portfolio_invoices(manager, PortfolioFilter(customer_id=book["hamburg"].pk))
+    aging, kpis = month_end(hamburg, dt.date(2026, 11, 1), AS_OF)
+    assert (aging.total, aging.amounts["1_30"], kpis.credit_sales, kpis.dso) == (
+        D("710.00"), D("710.00"), D("0.00"), None)
