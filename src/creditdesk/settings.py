@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "creditdesk.imports",
     "creditdesk.customers",
     "creditdesk.receivables",
+    "creditdesk.limits",
 ]
 
 MIDDLEWARE = [

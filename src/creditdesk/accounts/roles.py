@@ -16,6 +16,9 @@ READ_EVERYTHING = [
     "receivables.view_creditnote",
     "receivables.view_allocation",
     "receivables.view_salesorder",
+    "limits.view_creditlimit",
+    "limits.view_limitapproval",
+    "limits.view_authorityband",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -34,6 +37,9 @@ KEEP_CREDIT_FILES = [
     "receivables.add_allocation",
     "receivables.change_allocation",
     "receivables.add_salesorder",
+    "limits.add_creditlimit",
+    "limits.approve_creditlimit",
+    "limits.hold_customer",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
@@ -62,6 +68,7 @@ ROLES: dict[str, dict[str, object]] = {
             "customers.add_communication",
             "currencies.view_exchangerate",
             *READ_LEDGER,
+            "limits.view_creditlimit",
         ],
     },
     "sales": {
@@ -75,11 +82,12 @@ ROLES: dict[str, dict[str, object]] = {
             "currencies.view_exchangerate",
             "receivables.view_invoice",
             "receivables.view_salesorder",
+            "limits.view_creditlimit",
         ],
     },
     "cfo": {
         "label": _("CFO / finance director"),
-        "permissions": [*READ_EVERYTHING],
+        "permissions": [*READ_EVERYTHING, "limits.approve_creditlimit"],
     },
     "auditor": {
         "label": _("Auditor"),

@@ -34,6 +34,15 @@ ACTIONS: dict[str, Promise] = {
     "payment.update": _("Payment changed"),
     "credit_note.update": _("Credit note changed"),
     "sales_order.update": _("Sales order changed"),
+    "credit_limit.request": _("Credit limit requested"),
+    "credit_limit.approve": _("Credit limit approval given"),
+    "credit_limit.approved": _("Credit limit approved"),
+    "credit_limit.active": _("Credit limit in force"),
+    "credit_limit.expired": _("Credit limit expired"),
+    "credit_limit.withdrawn": _("Credit limit withdrawn"),
+    "credit_limit.rejected": _("Credit limit rejected"),
+    "customer.hold": _("Customer put on credit hold"),
+    "customer.release": _("Credit hold released"),
 }
 
 

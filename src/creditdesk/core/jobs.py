@@ -3,8 +3,10 @@
 from collections.abc import Callable
 
 from creditdesk.audit.services import seal_audit_chain
+from creditdesk.limits.services import run_limit_calendar
 
 DAILY_JOBS: list[tuple[str, Callable[[], object]]] = [
+    ("credit limit calendar", run_limit_calendar),
     ("seal audit chain", seal_audit_chain),
 ]
 

@@ -227,7 +227,8 @@ def test_only_admins_manage_users_and_only_managers_and_admins_set_rates(db):
     }
 
 
-def test_auditors_and_cfos_change_nothing(db):
+def test_auditors_change_nothing_and_cfos_only_approve_the_largest_limits(db):
     sync_roles()
-    for role in ("auditor", "cfo"):
-        assert all(label.split(".")[1].startswith("view_") for label in group_permissions(role)), role
+    assert all(label.split(".")[1].startswith("view_") for label in group_permissions("auditor"))
+    assert {label for label in group_permissions("cfo") if not label.split(".")[1].startswith("view_")} == {
+        "limits.approve_creditlimit"}

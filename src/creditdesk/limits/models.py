@@ -1,0 +1,106 @@
+"""Credit limits (信用额度): a history per customer or group, each limit requested, approved and then active.
+
+A change is a new limit; an old one is never edited, only moved on in its life (expired, withdrawn).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.currencies.models import Currency
+from creditdesk.customers.models import Customer
+from creditdesk.receivables.models import MoneyField
+
+USER = settings.AUTH_USER_MODEL
+
+
+class LimitKind(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    TEMPORARY = "temporary", _("Temporary")
+    GROUP = "group", _("Group")
+
+
+class LimitStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CreditLimit(models.Model):
+    """One limit as requested; its approvals, activation and end are recorded on it, its terms never change."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_limits",
+                                 verbose_name=_("customer"))
+    kind = models.CharField(_("kind"), max_length=10, choices=LimitKind.choices, default=LimitKind.STANDARD)
+    amount = MoneyField(_("amount"))
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    justification = models.TextField(_("justification"))
+    status = models.CharField(_("status"), max_length=10, choices=LimitStatus.choices, default=LimitStatus.REQUESTED)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
+    approver_roles = models.CharField(_("roles that may approve"), max_length=200)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("credit limit")
+        verbose_name_plural = _("credit limits")
+        permissions = [("approve_creditlimit", _("Can approve credit limits")),
+                       ("hold_customer", _("Can put a customer on credit hold and release it"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="limit_amount_not_negative"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="limit_ends_after_it_starts"),
+            models.CheckConstraint(condition=~Q(kind="temporary") | Q(valid_to__isnull=False),
+                                   name="temporary_limit_has_an_end"),
+        ]
+        indexes = [models.Index(fields=["customer", "status"]), models.Index(fields=["status", "review_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer.code} {self.amount} {self.currency_id} ({self.get_kind_display()})"
+
+
+class LimitApproval(models.Model):
+    """One approver's yes to a requested limit, with the role it was given in."""
+
+    limit = models.ForeignKey(CreditLimit, on_delete=models.PROTECT, related_name="approvals",
+                              verbose_name=_("credit limit"))
+    approver = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("approver"))
+    role = models.CharField(_("role"), max_length=40)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        verbose_name = _("limit approval")
+        verbose_name_plural = _("limit approvals")
+        constraints = [models.UniqueConstraint(fields=["limit", "approver"], name="one_approval_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.limit_id} ✓ {self.approver_id}"
+
+
+class AuthorityBand(models.Model):
+    """Who may approve a limit up to an amount (functional currency); above `up_to`, the next band applies."""
+
+    up_to = MoneyField(_("up to (functional currency)"), null=True, blank=True, unique=True)
+    roles = models.CharField(_("roles"), max_length=200, help_text=_("Comma-separated role names."))
+    approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
+
+    class Meta:
+        ordering = [models.F("up_to").asc(nulls_last=True)]
+        verbose_name = _("approval authority band")
+        verbose_name_plural = _("approval authority bands")
+
+    def __str__(self) -> str:
+        return f"≤ {self.up_to or '∞'}: {self.roles} ×{self.approvals_required}"

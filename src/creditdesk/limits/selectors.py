@@ -1,0 +1,56 @@
+"""Reading credit limits: the limit in force, the history, what waits for a user's approval, what needs review."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from creditdesk.core.types import Viewer
+from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import visible_customers
+from creditdesk.limits.models import CreditLimit, LimitKind, LimitStatus
+
+REVIEW_WINDOW_DAYS = 30
+
+
+def in_force(on: dt.date) -> Q:
+    return Q(status=LimitStatus.ACTIVE, valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def effective_limit(customer: Customer, on: dt.date) -> CreditLimit | None:
+    """The customer's own limit on a day: a temporary limit in force wins over the standard one; None: no credit."""
+    limits = CreditLimit.objects.filter(in_force(on), customer=customer,
+                                        kind__in=[LimitKind.TEMPORARY, LimitKind.STANDARD])
+    return min(limits, key=lambda limit: (limit.kind != LimitKind.TEMPORARY, -limit.pk), default=None)
+
+
+def group_limit(top: Customer, on: dt.date) -> CreditLimit | None:
+    """The limit on a whole group, held by its top company."""
+    return CreditLimit.objects.filter(in_force(on), customer=top, kind=LimitKind.GROUP).order_by("-pk").first()
+
+
+def limit_history(customer: Customer) -> QuerySet[CreditLimit]:
+    """Every limit ever requested for the customer, newest first, with who asked and who approved."""
+    return (CreditLimit.objects.filter(customer=customer).select_related("requested_by", "currency")
+            .prefetch_related("approvals__approver"))
+
+
+def approvals_inbox(user: Viewer) -> QuerySet[CreditLimit]:
+    """Requests the user may approve: a role the band names, not their own, not yet approved by them."""
+    if not user.is_authenticated or not user.has_perm("limits.approve_creditlimit"):
+        return CreditLimit.objects.none()
+    roles = list(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    named = Q()
+    for role in roles:
+        named |= Q(approver_roles__regex=rf"(^|,){role}(,|$)")
+    if not roles:
+        return CreditLimit.objects.none()
+    return (CreditLimit.objects.filter(named, status=LimitStatus.REQUESTED, customer__in=visible_customers(user))
+            .exclude(requested_by=user).exclude(approvals__approver=user)
+            .select_related("customer", "currency", "requested_by").order_by("requested_at", "pk"))
+
+
+def review_queue(user: Viewer, today: dt.date) -> QuerySet[CreditLimit]:
+    """Limits in force whose review falls within the next 30 days (or is overdue), soonest first."""
+    return (CreditLimit.objects.filter(in_force(today), customer__in=visible_customers(user),
+                                       review_on__lte=today + dt.timedelta(days=REVIEW_WINDOW_DAYS))
+            .select_related("customer", "currency").order_by("review_on", "pk"))
