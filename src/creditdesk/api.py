@@ -13,6 +13,7 @@ from creditdesk.currencies.api import router as currencies_router
 from creditdesk.currencies.selectors import MissingExchangeRate
 from creditdesk.customers.api import router as customers_router
 from creditdesk.imports.api import router as imports_router
+from creditdesk.limits.api import router as credit_checks_router
 from creditdesk.receivables.api import router as receivables_router
 
 api = NinjaAPI(
@@ -30,6 +31,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/exchange-rates", currencies_router)
 api.add_router("/imports", imports_router)
 api.add_router("/receivables", receivables_router)
+api.add_router("/credit-checks", credit_checks_router)
 
 
 @api.exception_handler(ValidationError)

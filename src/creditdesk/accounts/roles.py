@@ -19,6 +19,7 @@ READ_EVERYTHING = [
     "limits.view_creditlimit",
     "limits.view_limitapproval",
     "limits.view_authorityband",
+    "limits.view_creditcheck",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -40,18 +41,20 @@ KEEP_CREDIT_FILES = [
     "limits.add_creditlimit",
     "limits.approve_creditlimit",
     "limits.hold_customer",
+    "limits.add_creditcheck",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
     "admin": {
         "label": _("Administrator"),
         "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
-                        "accounts.manage_users", "auth.view_user", "auth.add_user", "auth.change_user",
-                        "auth.view_group"],
+                        "limits.release_creditcheck", "accounts.manage_users", "auth.view_user", "auth.add_user",
+                        "auth.change_user", "auth.view_group"],
     },
     "credit_manager": {
         "label": _("Credit manager"),
-        "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate"],
+        "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
+                        "limits.release_creditcheck"],
     },
     "credit_analyst": {
         "label": _("Credit analyst"),
@@ -83,6 +86,7 @@ ROLES: dict[str, dict[str, object]] = {
             "receivables.view_invoice",
             "receivables.view_salesorder",
             "limits.view_creditlimit",
+            "limits.view_creditcheck",
         ],
     },
     "cfo": {

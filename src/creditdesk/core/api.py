@@ -1,15 +1,24 @@
-"""What every router shares: pagination and turning domain errors into HTTP answers."""
+"""What every router shares: pagination, money to the cent, and turning domain errors into HTTP answers."""
 
-from typing import Any, Generic, TypeVar
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 T = TypeVar("T", bound=Model)
 ItemSchema = TypeVar("ItemSchema", bound=Schema)
 MAX_PAGE_SIZE = 500
+
+
+def to_cent(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# money in JSON: a string to the cent, its currency beside it in the schema
+Money = Annotated[Decimal, AfterValidator(to_cent)]
 
 
 class Page(Schema, Generic[ItemSchema]):

@@ -104,3 +104,54 @@ class AuthorityBand(models.Model):
 
     def __str__(self) -> str:
         return f"≤ {self.up_to or '∞'}: {self.roles} ×{self.approvals_required}"
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    WATCH = "watch", _("Approved, watch")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class CheckStatus(models.TextChoices):
+    RESERVED = "reserved", _("Reserved")
+    BLOCKED = "blocked", _("Blocked")
+    RELEASED = "released", _("Released by override")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    INVOICED = "invoiced", _("Invoiced")
+
+
+class CreditCheck(models.Model):
+    """The ERP's question about one order and the answer; an approved order's amount is reserved as exposure."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_checks",
+                                 verbose_name=_("customer"))
+    order_reference = models.CharField(_("order reference"), max_length=60)
+    amount = MoneyField(_("amount"))
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices)
+    reasons = models.JSONField(_("reasons"), default=list)
+    limit_amount = MoneyField(_("limit"), null=True)
+    exposure = MoneyField(_("exposure"))
+    available = MoneyField(_("available"), null=True)
+    order = models.OneToOneField("receivables.SalesOrder", null=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("reserved order"))
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by"))
+    created_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    override_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("released or rejected by"))
+    override_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    override_expires_on = models.DateField(_("release valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("credit check")
+        verbose_name_plural = _("credit checks")
+        permissions = [("release_creditcheck", _("Can release or reject blocked orders"))]
+        constraints = [models.UniqueConstraint(fields=["customer", "order_reference"], name="one_check_per_order")]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_reference}: {self.decision}"

@@ -10,7 +10,7 @@ to the cent with its currency beside it; dates are ISO 8601. Documents are fed t
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from creditdesk.core.api import Page, PageParams, paginate
+from creditdesk.core.api import Money, Page, PageParams, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest, Viewer
 from creditdesk.currencies.selectors import functional_currency
@@ -47,7 +47,6 @@ from creditdesk.receivables.portfolio import (
     portfolio_invoices,
 )
 from creditdesk.receivables.selectors import (
-    cents,
     credit_notes_with_unallocated,
     invoices_with_open_amount,
     payments_with_unallocated,
@@ -56,8 +55,6 @@ from creditdesk.receivables.services import allocate, reverse_allocation
 
 router = Router(tags=["receivables"])
 M = TypeVar("M", bound=Model)
-
-Money = Annotated[Decimal, AfterValidator(cents)]
 
 
 # --- schemas ----------------------------------------------------------------------------------------------------

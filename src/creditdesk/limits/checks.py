@@ -1,0 +1,211 @@
+"""The order credit check the ERP calls: approve (or approve and watch) and reserve, or block with the reasons.
+
+The customer (and its group's top company) are locked while the answer is worked out and the amount
+reserved, so two orders arriving together are decided one after the other: together they can never take
+more than the limit leaves. The same order sent again gets the same answer; a changed amount re-checks
+only the difference. A reservation is an open sales order, so it counts in exposure everywhere at once.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from creditdesk.audit.services import record_audit
+from creditdesk.core.permissions import require
+from creditdesk.core.types import Actor
+from creditdesk.currencies.selectors import convert, functional_currency
+from creditdesk.customers.choices import CustomerStatus
+from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import group_ancestors, group_members
+from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitStatus
+from creditdesk.limits.selectors import effective_limit, group_limit
+from creditdesk.receivables.figures import customer_figures
+from creditdesk.receivables.models import OrderStatus, SalesOrder
+
+RESERVATION_SOURCE = "credit-check"
+REASONS = {
+    "on_hold": gettext_lazy("The customer is on credit hold."),
+    "blocked": gettext_lazy("The customer is blocked."),
+    "no_limit": gettext_lazy("The customer has no credit limit."),
+    "limit_expired": gettext_lazy("The customer's credit limit has expired."),
+    "over_limit": gettext_lazy("The order is more than the available credit of %(available)s."),
+    "group_over_limit": gettext_lazy("The order is more than the group's available credit of %(available)s."),
+    "overdue": gettext_lazy("%(amount)s is overdue, the oldest by %(days)s days."),
+}
+HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """A stored reason in the reader's language."""
+    return str(REASONS[reason["code"]]) % reason
+
+
+@dataclass
+class Assessment:
+    """What the check found, in the functional currency."""
+
+    exposure: Decimal
+    limit: Decimal | None
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.limit is None else self.limit - self.exposure
+
+
+def assess(customer: Customer, extra: Decimal, on: dt.date) -> Assessment:
+    """Every reason to block `extra` more credit, checked one by one (all are reported, not only the first)."""
+    figures = customer_figures([customer.pk], on)
+    limit = effective_limit(customer, on)
+    home = functional_currency()
+    found = Assessment(figures.exposure, None if limit is None else convert(limit.amount, limit.currency_id, home, on))
+    if customer.status in (CustomerStatus.ON_HOLD, CustomerStatus.BLOCKED):
+        found.reasons.append({"code": "on_hold" if customer.status == CustomerStatus.ON_HOLD else "blocked"})
+    if limit is None:
+        expired = CreditLimit.objects.filter(customer=customer, status=LimitStatus.EXPIRED).exists()
+        found.reasons.append({"code": "limit_expired" if expired else "no_limit"})
+    elif found.available is not None and extra > found.available:
+        found.reasons.append({"code": "over_limit", "available": f"{found.available:,.2f} {home}"})
+    if (figures.overdue > Decimal(settings.CREDITDESK_OVERDUE_TOLERANCE_AMOUNT)
+            and (figures.oldest_overdue_days or 0) > settings.CREDITDESK_OVERDUE_TOLERANCE_DAYS):
+        found.reasons.append({"code": "overdue", "amount": f"{figures.overdue:,.2f} {home}",
+                              "days": figures.oldest_overdue_days})
+    found.reasons.extend(group_reasons(customer, extra, on))
+    return found
+
+
+def group_reasons(customer: Customer, extra: Decimal, on: dt.date) -> list[dict[str, Any]]:
+    """The group limit, held by the top company, against the exposure of every member of the tree."""
+    top = (group_ancestors(customer) or [customer])[0]
+    limit = group_limit(top, on)
+    if limit is None:
+        return []
+    members = [member.pk for _depth, member in group_members(top)]
+    home = functional_currency()
+    available = convert(limit.amount, limit.currency_id, home, on) - customer_figures(members, on).exposure
+    return [{"code": "group_over_limit", "available": f"{available:,.2f} {home}"}] if extra > available else []
+
+
+def lock_group(customer: Customer) -> Customer:
+    """Lock the customer and its group's top company, in id order, so checks in one group queue up."""
+    top = (group_ancestors(customer) or [customer])[0]
+    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in={top.pk, customer.pk}).order_by("pk")}
+    return locked[customer.pk]
+
+
+@transaction.atomic
+def check_order(actor: Actor, customer: Customer, reference: str, amount: Decimal, currency: str,
+                simulate: bool = False) -> CreditCheck:
+    """Decide an order; unless simulating, keep the answer and reserve an approved amount."""
+    require(actor, "limits.add_creditcheck")
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"order_reference": _("Required.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("An amount must be greater than zero.")})
+    customer = lock_group(customer)
+    previous = CreditCheck.objects.filter(customer=customer, order_reference=reference).first()
+    if previous is not None and (previous.amount, previous.currency_id) == (amount, currency):
+        return previous
+    today = timezone.localdate()
+    held = previous.amount if previous is not None and previous.status in HOLDING else Decimal(0)
+    extra = convert(amount, currency, functional_currency(), today) - convert(
+        held, previous.currency_id if previous else currency, functional_currency(), today)
+    found = assess(customer, extra, today)
+    check = previous or CreditCheck(customer=customer, order_reference=reference, requested_by=actor)
+    check.amount, check.currency_id, check.reasons = amount, currency, found.reasons
+    check.exposure, check.limit_amount, check.available = found.exposure, found.limit, found.available
+    check.decision = decide(found, extra)
+    check.status = CheckStatus.BLOCKED if check.decision == Decision.BLOCKED else CheckStatus.RESERVED
+    if simulate:
+        return check
+    check.save()
+    if check.status == CheckStatus.RESERVED:
+        reserve(check, today)
+    record_audit(actor, f"credit_check.{check.decision}", check, {
+        "amount": [str(previous.amount) if previous else None, str(amount)], "decision": [None, check.decision],
+        "reasons": [None, [r["code"] for r in found.reasons]]}, customer_id=customer.pk)
+    return check
+
+
+def decide(found: Assessment, extra: Decimal) -> str:
+    """Blocked with any reason; watched when the order takes utilisation past the watch share."""
+    if found.reasons:
+        return Decision.BLOCKED
+    share = Decimal(str(settings.CREDITDESK_WATCH_SHARE))
+    if found.limit and (found.exposure + extra) >= found.limit * share:
+        return Decision.WATCH
+    return Decision.APPROVED
+
+
+def reserve(check: CreditCheck, on: dt.date) -> None:
+    """The order's amount counts in exposure from now on, as an open sales order."""
+    order = check.order or SalesOrder(customer=check.customer, source=RESERVATION_SOURCE,
+                                      number=f"{check.customer_id}:{check.order_reference}"[:40],
+                                      external_id=f"{check.customer_id}:{check.order_reference}"[:64],
+                                      ordered_on=on)
+    order.amount, order.currency_id, order.status = check.amount, check.currency_id, OrderStatus.OPEN
+    order.save()
+    if check.order_id is None:
+        check.order = order
+        check.save(update_fields=["order", "updated_at"])
+
+
+@transaction.atomic
+def release_check(actor: Actor, check: CreditCheck, reason: str, valid_until: dt.date | None = None) -> CreditCheck:
+    """A credit manager lets a blocked order through: an override, reserved and audited with its reason."""
+    require(actor, "limits.release_creditcheck")
+    check = CreditCheck.objects.select_for_update(of=("self",)).select_related("customer", "order").get(pk=check.pk)
+    if check.status != CheckStatus.BLOCKED:
+        raise ValidationError(_("Only a blocked order can be released or rejected."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the order is released.")})
+    check.status, check.override_by, check.override_reason = CheckStatus.RELEASED, actor, reason.strip()[:300]
+    check.override_expires_on = valid_until
+    check.save()
+    reserve(check, timezone.localdate())
+    record_audit(actor, "credit_check.release", check, {
+        "status": [CheckStatus.BLOCKED, CheckStatus.RELEASED], "reasons": [[r["code"] for r in check.reasons], None],
+        "valid_until": [None, valid_until]}, reason, customer_id=check.customer_id)
+    return check
+
+
+@transaction.atomic
+def reject_check(actor: Actor, check: CreditCheck, reason: str) -> CreditCheck:
+    """A blocked order stays refused; the ERP's order should not go ahead."""
+    require(actor, "limits.release_creditcheck")
+    check = CreditCheck.objects.select_for_update().get(pk=check.pk)
+    if check.status != CheckStatus.BLOCKED:
+        raise ValidationError(_("Only a blocked order can be released or rejected."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the order is rejected.")})
+    check.status, check.override_by, check.override_reason = CheckStatus.REJECTED, actor, reason.strip()[:300]
+    check.save()
+    record_audit(actor, "credit_check.reject", check, {"status": [CheckStatus.BLOCKED, CheckStatus.REJECTED]},
+                 reason, customer_id=check.customer_id)
+    return check
+
+
+@transaction.atomic
+def close_check(actor: Actor, check: CreditCheck, status: str) -> CreditCheck:
+    """The ERP cancelled or invoiced the order: its reservation stops counting (an invoice counts instead)."""
+    require(actor, "limits.add_creditcheck")
+    check = CreditCheck.objects.select_for_update(of=("self",)).select_related("order").get(pk=check.pk)
+    if check.status not in (*HOLDING, CheckStatus.BLOCKED):
+        raise ValidationError(_("This order is already closed."))
+    before, check.status = check.status, status
+    check.save(update_fields=["status", "updated_at"])
+    if check.order is not None:
+        check.order.status = OrderStatus.INVOICED if status == CheckStatus.INVOICED else OrderStatus.CANCELLED
+        check.order.save(update_fields=["status"])
+    record_audit(actor, f"credit_check.{status}", check, {"status": [before, status]}, customer_id=check.customer_id)
+    return check
+
