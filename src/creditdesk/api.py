@@ -13,6 +13,7 @@ from creditdesk.currencies.api import router as currencies_router
 from creditdesk.currencies.selectors import MissingExchangeRate
 from creditdesk.customers.api import router as customers_router
 from creditdesk.imports.api import router as imports_router
+from creditdesk.limits.api import limits_router
 from creditdesk.limits.api import router as credit_checks_router
 from creditdesk.receivables.api import router as receivables_router
 
@@ -32,6 +33,7 @@ api.add_router("/exchange-rates", currencies_router)
 api.add_router("/imports", imports_router)
 api.add_router("/receivables", receivables_router)
 api.add_router("/credit-checks", credit_checks_router)
+api.add_router("/limits", limits_router)
 
 
 @api.exception_handler(ValidationError)

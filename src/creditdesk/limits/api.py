@@ -1,4 +1,5 @@
-"""The order credit check for the ERP: `POST /api/credit-checks`, then release, reject, cancel or invoice.
+"""Credit limits (`/api/limits`: request, approve, reject, withdraw, inbox, reviews) and the order credit check
+for the ERP (`POST /api/credit-checks`, then release, reject, cancel or invoice).
 
 The answer names the decision (approved, watch, blocked), every reason with its code and a text in the
 caller's language, and the limit, exposure and available credit in the functional currency.
@@ -8,9 +9,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from creditdesk.core.api import Money, Page, PageParams, paginate
@@ -20,7 +23,9 @@ from creditdesk.currencies.selectors import functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
 from creditdesk.limits.checks import check_order, close_check, reason_text, reject_check, release_check
-from creditdesk.limits.models import CheckStatus, CreditCheck
+from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit
+from creditdesk.limits.selectors import approvals_inbox, review_queue
+from creditdesk.limits.services import approve_limit, reject_limit, request_limit, withdraw_limit
 
 router = Router(tags=["credit checks"])
 
@@ -127,3 +132,122 @@ def cancel(request: AuthedRequest, check_id: int) -> dict[str, Any]:
 def invoice(request: AuthedRequest, check_id: int) -> dict[str, Any]:
     """The order was invoiced: the invoice counts in exposure from now on, not the reservation."""
     return answer(close_check(request.user, visible_check(request, check_id), CheckStatus.INVOICED))
+
+
+limits_router = Router(tags=["credit limits"])
+
+
+class LimitIn(Schema):
+    customer: str = Field(description="the customer's id, external id or customer number")
+    kind: str = "standard"
+    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    currency: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    review_on: dt.date | None = None
+    justification: str = Field(min_length=1)
+
+
+class ApprovalOut(Schema):
+    approver: str
+    role: str
+    comment: str
+    approved_at: dt.datetime
+
+
+class LimitOut(Schema):
+    id: int
+    customer_id: int
+    kind: str
+    amount: Money
+    currency: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    review_on: dt.date | None
+    status: str
+    justification: str
+    requested_by: str
+    approvals_required: int
+    approver_roles: list[str]
+    approvals: list[ApprovalOut]
+    end_reason: str
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+def limit_out(limit: CreditLimit) -> dict[str, Any]:
+    return {"id": limit.pk, "customer_id": limit.customer_id, "kind": limit.kind, "amount": limit.amount,
+            "currency": limit.currency_id, "valid_from": limit.valid_from, "valid_to": limit.valid_to,
+            "review_on": limit.review_on, "status": limit.status, "justification": limit.justification,
+            "requested_by": limit.requested_by.get_username(), "approvals_required": limit.approvals_required,
+            "approver_roles": limit.approver_roles.split(","), "end_reason": limit.end_reason,
+            "approvals": [{"approver": a.approver.get_username(), "role": a.role, "comment": a.comment,
+                           "approved_at": a.approved_at} for a in limit.approvals.all()]}
+
+
+def visible_limit(request: AuthedRequest, limit_id: int) -> CreditLimit:
+    require(request.user, "limits.view_creditlimit")
+    return get_object_or_404(CreditLimit.objects.filter(customer__in=visible_customers(request.user)), pk=limit_id)
+
+
+def limit_page(limits: QuerySet[CreditLimit], page: PageParams) -> dict[str, Any]:
+    result = paginate(limits.select_related("requested_by").prefetch_related("approvals__approver"), page)
+    result["items"] = [limit_out(limit) for limit in result["items"]]
+    return result
+
+
+@limits_router.get("/", response=Page[LimitOut])
+def list_limits(request: AuthedRequest, page: Query[PageParams], customer: str = "",
+                status: str = "") -> dict[str, Any]:
+    """Limit history, newest first: of one customer, or of every customer the caller may see."""
+    require(request.user, "limits.view_creditlimit")
+    limits = CreditLimit.objects.filter(customer__in=visible_customers(request.user))
+    if customer:
+        limits = limits.filter(customer=find_customer(request, customer))
+    return limit_page(limits.filter(status=status) if status else limits, page)
+
+
+@limits_router.post("/", response={201: LimitOut})
+def request_new_limit(request: AuthedRequest, payload: LimitIn) -> Status[dict[str, Any]]:
+    """Ask for a limit; it waits for the approvals its amount's authority band needs."""
+    customer = find_customer(request, payload.customer)
+    data = payload.dict(exclude={"customer", "currency"})
+    data["valid_from"] = payload.valid_from or timezone.localdate()
+    data["currency_id"] = payload.currency.upper() or customer.currency_id
+    return Status(201, limit_out(request_limit(request.user, customer, data)))
+
+
+@limits_router.get("/inbox", response=Page[LimitOut])
+def inbox(request: AuthedRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """The requests the caller may approve."""
+    return limit_page(approvals_inbox(request.user), page)
+
+
+@limits_router.get("/reviews", response=Page[LimitOut])
+def reviews(request: AuthedRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Limits in force due for review within 30 days."""
+    require(request.user, "limits.view_creditlimit")
+    return limit_page(review_queue(request.user, timezone.localdate()), page)
+
+
+@limits_router.get("/{limit_id}", response=LimitOut)
+def get_limit(request: AuthedRequest, limit_id: int) -> dict[str, Any]:
+    return limit_out(visible_limit(request, limit_id))
+
+
+@limits_router.post("/{limit_id}/approve", response=LimitOut)
+def approve(request: AuthedRequest, limit_id: int, payload: CommentIn) -> dict[str, Any]:
+    """One approval; never the requester's own, and only within the approver's authority."""
+    return limit_out(approve_limit(request.user, visible_limit(request, limit_id), payload.comment))
+
+
+@limits_router.post("/{limit_id}/reject", response=LimitOut)
+def reject_request(request: AuthedRequest, limit_id: int, payload: ReasonIn) -> dict[str, Any]:
+    return limit_out(reject_limit(request.user, visible_limit(request, limit_id), payload.reason))
+
+
+@limits_router.post("/{limit_id}/withdraw", response=LimitOut)
+def withdraw(request: AuthedRequest, limit_id: int, payload: ReasonIn) -> dict[str, Any]:
+    return limit_out(withdraw_limit(request.user, visible_limit(request, limit_id), payload.reason))

@@ -83,3 +83,24 @@ def test_an_unknown_customer_is_a_404_and_a_bad_amount_a_422(analyst, customer):
     client = client_for(analyst)
     assert post_check(client, customer="NOPE", amount="1.00").status_code == 404
     assert post_check(client, amount="-5").status_code == 422
+
+
+def test_a_limit_requested_and_approved_over_the_api(analyst, manager, db):
+    CustomerFactory(code="C000009", external_id="SAP-9")
+    asked = client_for(analyst).post("/api/limits/", {"customer": "SAP-9", "amount": "2000000.00",
+                                                      "justification": "New distribution contract."},
+                                     content_type="application/json")
+    assert asked.status_code == 201
+    body = asked.json()
+    assert (body["status"], body["approver_roles"], body["approvals_required"], body["currency"]) == (
+        "requested", ["credit_manager"], 1, "CNY")
+    refused = client_for(analyst).post(f"/api/limits/{body['id']}/approve", {}, content_type="application/json")
+    assert (refused.status_code, refused.json()["detail"]) == (
+        403, "You requested this limit; someone else must approve it.")
+    assert [item["id"] for item in client_for(manager).get("/api/limits/inbox").json()["items"]] == [body["id"]]
+    approved = client_for(manager).post(f"/api/limits/{body['id']}/approve", {"comment": "fine"},
+                                        content_type="application/json").json()
+    assert (approved["status"], [(a["approver"], a["role"]) for a in approved["approvals"]]) == (
+        "active", [("wang.manager", "credit_manager")])
+    history = client_for(manager).get("/api/limits/?customer=SAP-9").json()
+    assert [(item["amount"], item["status"]) for item in history["items"]] == [("2000000.00", "active")]
