@@ -14,37 +14,11 @@ import time
 from decimal import Decimal
 
 import psycopg
-from benchlib import django_on_fresh_postgres, report
+from benchlib import django_on_fresh_postgres, load_portfolio, report
 
 GOAL_RATIO = 1.5
 AS_OF = dt.date(2026, 11, 30)
 NOVEMBER = dt.date(2026, 11, 1)
-
-LEDGER_SQL = """
-INSERT INTO receivables_invoice (customer_id, currency_id, source, external_id, created_at, number, invoice_date,
-    due_date, net_amount, tax_amount, gross_amount, order_reference, status, disputed)
-SELECT c.id, CASE WHEN n % 13 = 0 THEN 'USD' ELSE 'CNY' END, 'bench', 'I' || n, now(), 'I' || n,
-       d, d + 60, g, 0, g, '', 'open', false
-FROM generate_series(1::bigint, %(items)s) AS n
-CROSS JOIN LATERAL (SELECT DATE '2024-12-01' + (n * 7919 % 730)::int AS d, ((n * 104729 % 900000) + 10000) / 100.0 AS g)
-     AS v
-JOIN customers_customer c ON c.id = (SELECT min(id) FROM customers_customer) + n % %(customers)s;
-INSERT INTO receivables_payment (customer_id, currency_id, source, external_id, created_at, received_on, amount,
-    method, bank_reference, remittance_text)
-SELECT customer_id, currency_id, 'bench', 'P' || id, now(), due_date - 5 + (id % 40)::int, gross_amount, '', '', ''
-FROM receivables_invoice WHERE id % 10 <> 0;
-INSERT INTO receivables_allocation (invoice_id, payment_id, amount, allocated_on, created_at, reversal_reason)
-SELECT i.id, p.id, CASE WHEN i.id % 7 <> 0 THEN i.gross_amount ELSE round(i.gross_amount / 2, 2) END,
-       p.received_on, now(), ''
-FROM receivables_invoice i JOIN receivables_payment p ON p.external_id = 'P' || i.id AND p.source = 'bench'
-WHERE p.received_on <= DATE '2026-11-30';
-UPDATE receivables_invoice SET status = 'paid'
-WHERE id IN (SELECT invoice_id FROM receivables_allocation a JOIN receivables_invoice i ON i.id = a.invoice_id
-             GROUP BY invoice_id, i.gross_amount HAVING sum(a.amount) = i.gross_amount);
-INSERT INTO currencies_exchangerate (currency_id, rate_date, rate, source, created_at)
-VALUES ('USD', '2026-11-30', 7.1, 'bench', now());
-ANALYZE;
-"""
 
 DIRECT_SQL = """
 SELECT i.currency_id,
@@ -87,16 +61,10 @@ def main() -> None:
     url = django_on_fresh_postgres("creditdesk_bench_aging")
     from django.contrib.auth.models import User
 
-    from creditdesk.customers.models import Customer
     from creditdesk.receivables.kpis import period_kpis
     from creditdesk.receivables.portfolio import PortfolioFilter, month_end, portfolio_aging, portfolio_invoices
 
-    Customer.objects.bulk_create([Customer(code=f"B{n:06d}", name=f"Bench Co. {n}", country="CN", currency_id="CNY")
-                                  for n in range(customers)], batch_size=5000)
-    with psycopg.connect(url, autocommit=True) as connection:
-        for statement in LEDGER_SQL.split(";"):
-            if statement.strip():
-                connection.execute(statement.replace("%(items)s", str(items)).replace("%(customers)s", str(customers)))
+    load_portfolio(url, customers, items)
     user = User.objects.create_superuser("bench")
     invoices = portfolio_invoices(user, PortfolioFilter())
     month_end(invoices, NOVEMBER, AS_OF)  # warm the cache, as the direct query will find it warm too
