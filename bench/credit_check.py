@@ -116,7 +116,7 @@ def main() -> None:
     cases = {"approved": roomy, "blocked": tight}
     project = serve("creditdesk.wsgi", 8031, url)
     try:
-        ask = (8031, "/api/credit-checks/",
+        ask: tuple[Any, ...] = (8031, "/api/credit-checks/",
                lambda pk, ref: {"customer": str(pk), "order_reference": ref, "amount": "100.00"},
                {"Authorization": f"Bearer {token}"}, clients)
         load(*ask, WARM_UP_SECONDS, cases)  # both workers loaded and their caches warm before timing
@@ -125,7 +125,7 @@ def main() -> None:
         project.terminate()
     bare = serve("bare_check_app:application", 8032, url)
     try:
-        plain = (8032, "/", lambda pk, ref: {"customer": pk, "amount": "100.00"}, {}, clients)
+        plain: tuple[Any, ...] = (8032, "/", lambda pk, ref: {"customer": pk, "amount": "100.00"}, {}, clients)
         load(*plain, WARM_UP_SECONDS, cases)
         direct = load(*plain, seconds, cases)
     finally:
