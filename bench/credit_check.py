@@ -8,6 +8,7 @@ same core work with raw SQL (lock the customer, sum the exposure, insert the res
 JSON line and writes it to var/bench/credit-check.json.
 """
 
+import functools
 import http.client
 import json
 import os
@@ -116,18 +117,18 @@ def main() -> None:
     cases = {"approved": roomy, "blocked": tight}
     project = serve("creditdesk.wsgi", 8031, url)
     try:
-        ask: tuple[Any, ...] = (8031, "/api/credit-checks/",
-               lambda pk, ref: {"customer": str(pk), "order_reference": ref, "amount": "100.00"},
-               {"Authorization": f"Bearer {token}"}, clients)
-        load(*ask, WARM_UP_SECONDS, cases)  # both workers loaded and their caches warm before timing
-        ours = load(*ask, seconds, cases)
+        ask = functools.partial(load, 8031, "/api/credit-checks/",
+                                lambda pk, ref: {"customer": str(pk), "order_reference": ref, "amount": "100.00"},
+                                {"Authorization": f"Bearer {token}"}, clients)
+        ask(WARM_UP_SECONDS, cases)  # both workers loaded and their caches warm before timing
+        ours = ask(seconds, cases)
     finally:
         project.terminate()
     bare = serve("bare_check_app:application", 8032, url)
     try:
-        plain: tuple[Any, ...] = (8032, "/", lambda pk, ref: {"customer": pk, "amount": "100.00"}, {}, clients)
-        load(*plain, WARM_UP_SECONDS, cases)
-        direct = load(*plain, seconds, cases)
+        plain = functools.partial(load, 8032, "/", lambda pk, ref: {"customer": pk, "amount": "100.00"}, {}, clients)
+        plain(WARM_UP_SECONDS, cases)
+        direct = plain(seconds, cases)
     finally:
         bare.terminate()
     report({"bench": "credit-check", "customers": customers, "items": items, "database": "postgresql",
