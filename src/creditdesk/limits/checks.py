@@ -41,6 +41,8 @@ REASONS = {
     "overdue": gettext_lazy("%(amount)s is overdue, the oldest by %(days)s days."),
 }
 HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
+# sent again unchanged, these get the same answer; a cancelled or invoiced order sent again is checked afresh
+ANSWERED = (*HOLDING, CheckStatus.BLOCKED, CheckStatus.REJECTED)
 
 
 def reason_text(reason: dict[str, Any]) -> str:
@@ -113,7 +115,8 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
         raise ValidationError({"amount": _("An amount must be greater than zero.")})
     customer = lock_group(customer)
     previous = CreditCheck.objects.filter(customer=customer, order_reference=reference).first()
-    if previous is not None and (previous.amount, previous.currency_id) == (amount, currency):
+    if previous is not None and previous.status in ANSWERED and (previous.amount, previous.currency_id) == (
+            amount, currency):
         return previous
     today = timezone.localdate()
     held = previous.amount if previous is not None and previous.status in HOLDING else Decimal(0)

@@ -153,6 +153,14 @@ def test_cancelling_or_invoicing_an_order_ends_its_reservation(analyst, customer
     assert check(analyst, customer, "SO-2", "100000.00").decision == "watch"
 
 
+def test_a_cancelled_order_reopened_is_checked_again(analyst, customer):
+    """SO-1 cancelled, then SO-2 takes the whole limit: SO-1 coming back no longer fits."""
+    close_check(analyst, check(analyst, customer, "SO-1", "50000.00"), CheckStatus.CANCELLED)
+    check(analyst, customer, "SO-2", "100000.00")
+    reopened = check(analyst, customer, "SO-1", "50000.00")
+    assert (reopened.decision, codes(reopened)) == ("blocked", ["over_limit"])
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_orders_at_the_same_moment_never_take_more_than_the_limit(analyst):
