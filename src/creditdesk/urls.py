@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("creditdesk.imports.urls")),
     path("customers/", include("creditdesk.customers.urls")),
     path("receivables/", include("creditdesk.receivables.urls")),
+    path("limits/", include("creditdesk.limits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -26,10 +26,11 @@ from creditdesk.customers.forms import (
     DocumentForm,
 )
 from creditdesk.customers.models import Customer
+from creditdesk.limits.views import customer_tab as limits_tab
 from creditdesk.receivables.views import customer_tab as receivables_tab
 
 PAGE_SIZE = 50
-TABS = ["overview", "contacts", "documents", "communications", "receivables", "history"]
+TABS = ["overview", "contacts", "documents", "communications", "receivables", "limits", "history"]
 
 
 def customer_list(request: AuthedRequest) -> HttpResponse:
@@ -102,6 +103,8 @@ def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[st
                 "form": CommunicationForm(customer=customer)}
     if tab == "receivables":
         return receivables_tab(request, customer)
+    if tab == "limits":
+        return limits_tab(request, customer)
     entries = audit_entries(AuditFilter(customer_id=customer.pk))
     return {"entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))}
 

@@ -24,7 +24,7 @@ from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
 from creditdesk.limits.checks import check_order, close_check, reason_text, reject_check, release_check
 from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit
-from creditdesk.limits.selectors import approvals_inbox, review_queue
+from creditdesk.limits.selectors import approvals_inbox, review_queue, visible_checks
 from creditdesk.limits.services import approve_limit, reject_limit, request_limit, withdraw_limit
 
 router = Router(tags=["credit checks"])
@@ -84,7 +84,7 @@ def find_customer(request: AuthedRequest, reference: str) -> Customer:
 
 def visible_check(request: AuthedRequest, check_id: int) -> CreditCheck:
     require(request.user, "limits.view_creditcheck")
-    return get_object_or_404(CreditCheck.objects.filter(customer__in=visible_customers(request.user)), pk=check_id)
+    return get_object_or_404(visible_checks(request.user), pk=check_id)
 
 
 @router.post("/", response=CheckOut)
@@ -100,7 +100,7 @@ def credit_check(request: AuthedRequest, payload: CheckIn) -> dict[str, Any]:
 def list_checks(request: AuthedRequest, page: Query[PageParams], status: str = "") -> dict[str, Any]:
     """The checks of the customers the caller may see, newest first; `status=blocked` is the queue to decide."""
     require(request.user, "limits.view_creditcheck")
-    checks = CreditCheck.objects.filter(customer__in=visible_customers(request.user))
+    checks = visible_checks(request.user)
     result = paginate(checks.filter(status=status) if status else checks, page)
     result["items"] = [answer(check) for check in result["items"]]
     return result

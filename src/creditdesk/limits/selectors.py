@@ -1,13 +1,14 @@
 """Reading credit limits: the limit in force, the history, what waits for a user's approval, what needs review."""
 
 import datetime as dt
+import re
 
 from django.db.models import Q, QuerySet
 
 from creditdesk.core.types import Viewer
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.limits.models import CreditLimit, LimitKind, LimitStatus
+from creditdesk.limits.models import CreditCheck, CreditLimit, LimitKind, LimitStatus
 
 REVIEW_WINDOW_DAYS = 30
 
@@ -41,7 +42,7 @@ def approvals_inbox(user: Viewer) -> QuerySet[CreditLimit]:
     roles = list(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
     named = Q()
     for role in roles:
-        named |= Q(approver_roles__regex=rf"(^|,){role}(,|$)")
+        named |= Q(approver_roles__regex=rf"(^|,){re.escape(role)}(,|$)")
     if not roles:
         return CreditLimit.objects.none()
     return (CreditLimit.objects.filter(named, status=LimitStatus.REQUESTED, customer__in=visible_customers(user))
@@ -54,3 +55,9 @@ def review_queue(user: Viewer, today: dt.date) -> QuerySet[CreditLimit]:
     return (CreditLimit.objects.filter(in_force(today), customer__in=visible_customers(user),
                                        review_on__lte=today + dt.timedelta(days=REVIEW_WINDOW_DAYS))
             .select_related("customer", "currency").order_by("review_on", "pk"))
+
+
+def visible_checks(user: Viewer) -> QuerySet[CreditCheck]:
+    """Credit checks of the customers the user may see, newest first."""
+    return (CreditCheck.objects.filter(customer__in=visible_customers(user))
+            .select_related("customer", "currency", "override_by").order_by("-created_at", "-pk"))

@@ -18,6 +18,8 @@ KEEPERS = {"admin", "credit_manager", "credit_analyst"}
 READERS = KEEPERS | {"cfo", "auditor"}
 LOGGERS = KEEPERS | {"collector", "sales"}
 RATE_SETTERS = {"admin", "credit_manager"}
+LIMIT_APPROVERS = KEEPERS | {"cfo"}
+CHECK_READERS = READERS | {"sales"}
 ALL = set(ROLES)
 
 
@@ -60,6 +62,11 @@ PAGES = [
     ("/customers/{own}/documents/{own_doc}/file", allowed(ALL, 200)),
     ("/customers/{other}/", {**allowed(ALL, 200), "sales": 404}),
     ("/customers/{other}/documents/{other_doc}/file", {**allowed(ALL, 200), "sales": 404}),
+    ("/customers/{own}/limits/", allowed(ALL, 200)),
+    ("/customers/{other}/limits/", {**allowed(ALL, 200), "sales": 404}),
+    ("/limits/approvals/", allowed(LIMIT_APPROVERS, 200)),
+    ("/limits/reviews/", allowed(ALL, 200)),
+    ("/limits/blocked-orders/", allowed(CHECK_READERS, 200)),
     ("/customers/{own}/edit", allowed(KEEPERS, 200)),
     ("/customers/{other}/edit", {**allowed(KEEPERS, 200), "sales": 404}),
     ("/audit/", allowed(READERS, 200)),
@@ -114,6 +121,8 @@ WRITES = [
      lambda n: {"kind": "call", "occurred_on": "2026-11-20", "summary": "Chased."},
      {**allowed(LOGGERS, 302), "sales": 404}),
     ("post", "/customers/{own}/documents/{own_doc}/delete", lambda n: {"reason": "Expired copy"},
+     allowed(KEEPERS, 302)),
+    ("post", "/limits/customers/{own}/hold", lambda n: {"reason": "Cheque bounced."},
      allowed(KEEPERS, 302)),
     ("post", "/currencies/", lambda n: {"currency": "USD", "rate_date": "2026-11-27", "rate": "7.1234"},
      allowed(RATE_SETTERS, 302)),
