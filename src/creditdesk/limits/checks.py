@@ -27,7 +27,7 @@ from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import group_ancestors, group_members
 from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitStatus
 from creditdesk.limits.selectors import effective_limit, group_limit
-from creditdesk.receivables.figures import customer_figures
+from creditdesk.receivables.figures import credit_position
 from creditdesk.receivables.models import OrderStatus, SalesOrder
 
 RESERVATION_SOURCE = "credit-check"
@@ -65,7 +65,7 @@ class Assessment:
 
 def assess(customer: Customer, extra: Decimal, on: dt.date) -> Assessment:
     """Every reason to block `extra` more credit, checked one by one (all are reported, not only the first)."""
-    figures = customer_figures([customer.pk], on)
+    figures = credit_position([customer.pk], on)
     limit = effective_limit(customer, on)
     home = functional_currency()
     found = Assessment(figures.exposure, None if limit is None else convert(limit.amount, limit.currency_id, home, on))
@@ -92,7 +92,7 @@ def group_reasons(customer: Customer, extra: Decimal, on: dt.date) -> list[dict[
         return []
     members = [member.pk for _depth, member in group_members(top)]
     home = functional_currency()
-    available = convert(limit.amount, limit.currency_id, home, on) - customer_figures(members, on).exposure
+    available = convert(limit.amount, limit.currency_id, home, on) - credit_position(members, on).exposure
     return [{"code": "group_over_limit", "available": f"{available:,.2f} {home}"}] if extra > available else []
 
 

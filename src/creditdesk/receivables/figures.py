@@ -50,6 +50,7 @@ from creditdesk.receivables.models import (
     SalesOrder,
 )
 from creditdesk.receivables.selectors import MONEY, ZERO, active_allocations, allocated_sum, allocations_as_of, cents
+from creditdesk.receivables.sums import Measure, issued_by, open_sums, overdue_on
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -235,6 +236,39 @@ def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
         open_items=sum(f.open_items for f in by_currency.values()),
         oldest_overdue_days=max(overdue_days, default=None), as_of=as_of, by_currency=by_currency,
     )
+
+
+@dataclass(frozen=True)
+class CreditPosition:
+    """What an order credit check weighs, in the functional currency."""
+
+    exposure: Decimal
+    overdue: Decimal
+    oldest_overdue_days: int | None
+
+
+def credit_position(customer_ids: list[int], today: date) -> CreditPosition:
+    """Exposure and overdue today in four small queries, instead of the customer file's full figures.
+
+    The oldest overdue invoice is read from the invoice status (open until fully allocated), which is
+    what it is today; `customer_figures` works it out for any past date.
+    """
+    invoices = live_invoices(customer_ids)
+    measures = {"open": Measure(issued_by(today), today), "overdue": Measure(overdue_on(today), today)}
+    sums = {row["currency_id"]: row for row in open_sums(invoices.filter(invoice_date__lte=today), ["currency_id"],
+                                                           measures)}
+    balances = other_balances(customer_ids, today)
+    exposure = overdue = NOTHING
+    for currency in sums.keys() | balances.keys():
+        row, other = sums.get(currency, {}), balances.get(currency, {})
+        own = (row.get("open", NOTHING) - other.get("credit_notes", NOTHING) - other.get("cash", NOTHING)
+               + other.get("orders", NOTHING))
+        late = row.get("overdue", NOTHING)
+        if own or late:
+            rate = rate_on(currency, today)
+            exposure, overdue = exposure + cents(own * rate), overdue + cents(late * rate)
+    oldest = invoices.filter(status=InvoiceStatus.OPEN, due_date__lt=today).aggregate(day=Min("due_date"))["day"]
+    return CreditPosition(exposure, overdue, (today - oldest).days if oldest else None)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,11 @@ def current_on(day: dt.date) -> Condition:
     return lambda via: Q(**{f"{via}invoice_date__lte": day, f"{via}due_date__gte": day})
 
 
+def overdue_on(day: dt.date) -> Condition:
+    """Issued and past its due date on `day`."""
+    return lambda via: Q(**{f"{via}invoice_date__lte": day, f"{via}due_date__lt": day})
+
+
 def issued_between(first: dt.date, last: dt.date) -> Condition:
     return lambda via: Q(**{f"{via}invoice_date__gte": first, f"{via}invoice_date__lte": last})
 

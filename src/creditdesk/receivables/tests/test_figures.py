@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from creditdesk.currencies.models import ExchangeRate
 from creditdesk.customers.selectors import group_members
@@ -13,6 +14,7 @@ from creditdesk.receivables.figures import (
     Behaviour,
     MonthHistory,
     behaviour_windows,
+    credit_position,
     customer_figures,
     invoices_with_settlement,
     open_items,
@@ -342,3 +344,12 @@ def test_open_items_as_of_a_day_with_their_filters(analyst, customer):
     assert [n for n, _, _ in listed(status="open")] == ["O-1", "O-3", "O-2"]
     assert [n for n, _, _ in listed(status="paid", overdue_only=True, currency="CNY")] == ["O-6"]
     assert customer_figures([customer.pk], AS_OF).open_items == len(listed())
+
+
+def test_the_credit_checks_position_agrees_with_the_full_figures(ledger, django_assert_max_num_queries):
+    today = timezone.localdate()
+    full = customer_figures([ledger.pk], today)
+    with django_assert_max_num_queries(5):  # invoices, allocations, other balances, oldest overdue, the USD rate
+        position = credit_position([ledger.pk], today)
+    assert (position.exposure, position.overdue, position.oldest_overdue_days) == (
+        full.exposure, full.overdue, full.oldest_overdue_days)
