@@ -40,6 +40,7 @@ ACTIONS: dict[str, Promise] = {
     "credit_check.blocked": _("Order blocked by the credit check"),
     "credit_check.release": _("Blocked order released (override)"),
     "credit_check.reject": _("Blocked order rejected"),
+    "credit_check.lapse": _("Release of a blocked order lapsed"),
     "credit_check.cancelled": _("Checked order cancelled"),
     "credit_check.invoiced": _("Checked order invoiced"),
     "credit_limit.approve": _("Credit limit approval given"),

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 
 from creditdesk.audit.services import seal_audit_chain
+from creditdesk.limits.checks import lapse_releases
 from creditdesk.limits.services import run_limit_calendar
 
 DAILY_JOBS: list[tuple[str, Callable[[], object]]] = [
     ("credit limit calendar", run_limit_calendar),
+    ("lapsed order releases", lapse_releases),
     ("seal audit chain", seal_audit_chain),
 ]
 

@@ -212,3 +212,21 @@ def close_check(actor: Actor, check: CreditCheck, status: str) -> CreditCheck:
     record_audit(actor, f"credit_check.{status}", check, {"status": [before, status]}, customer_id=check.customer_id)
     return check
 
+
+
+@transaction.atomic
+def lapse_releases(today: dt.date | None = None) -> int:
+    """The daily job: a release not used by its last day lapses; the order is blocked again, its reservation ended."""
+    day = today or timezone.localdate()
+    lapsed = list(CreditCheck.objects.select_for_update(of=("self",)).select_related("order").filter(
+        status=CheckStatus.RELEASED, override_expires_on__lt=day))
+    for check in lapsed:
+        check.status = CheckStatus.BLOCKED
+        check.save(update_fields=["status", "updated_at"])
+        if check.order is not None:
+            check.order.status = OrderStatus.CANCELLED
+            check.order.save(update_fields=["status"])
+        record_audit(None, "credit_check.lapse", check, {"status": [CheckStatus.RELEASED, CheckStatus.BLOCKED]},
+                     _("The release ended on %(date)s.") % {"date": check.override_expires_on},
+                     customer_id=check.customer_id)
+    return len(lapsed)

@@ -14,7 +14,14 @@ from django.utils import timezone, translation
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.choices import CustomerStatus
-from creditdesk.limits.checks import check_order, close_check, reason_text, reject_check, release_check
+from creditdesk.limits.checks import (
+    check_order,
+    close_check,
+    lapse_releases,
+    reason_text,
+    reject_check,
+    release_check,
+)
 from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, LimitKind, LimitStatus
 from creditdesk.receivables.models import OrderStatus, SalesOrder
 from creditdesk.receivables.services import record_invoice
@@ -140,6 +147,15 @@ def test_a_blocked_order_released_by_the_credit_manager_is_an_audited_override(a
     assert SalesOrder.objects.get().amount == D("150000.00")
     entry = AuditEntry.objects.get(action="credit_check.release")
     assert (entry.reason, entry.changes["reasons"]) == ("Guarantee from the parent received.", [["over_limit"], None])
+
+
+def test_a_release_not_used_by_its_last_day_lapses(analyst, manager, customer):
+    last_day = timezone.localdate() + dt.timedelta(days=3)
+    release_check(manager, check(analyst, customer, "SO-1", "150000.00"), "Guarantee promised.", last_day)
+    assert lapse_releases(last_day) == 0
+    assert lapse_releases(last_day + dt.timedelta(days=1)) == 1
+    assert (CreditCheck.objects.get().status, SalesOrder.objects.get().status) == ("blocked", OrderStatus.CANCELLED)
+    assert AuditEntry.objects.get(action="credit_check.lapse").reason == f"The release ended on {last_day}."
 
 
 def test_a_rejected_order_keeps_its_reason_and_reserves_nothing(analyst, manager, customer):

@@ -149,8 +149,9 @@ def test_a_limit_starting_later_is_approved_now_and_active_from_its_day(analyst,
     assert CreditLimit.objects.get(pk=later.pk).status == LimitStatus.ACTIVE
 
 
-def test_the_daily_jobs_run_the_limit_calendar(db):
-    assert run_daily_jobs()["credit limit calendar"] == {"activated": 0, "expired": 0}
+def test_the_daily_jobs_run_the_limit_calendar_and_lapse_old_releases(db):
+    done = run_daily_jobs()
+    assert (done["credit limit calendar"], done["lapsed order releases"]) == ({"activated": 0, "expired": 0}, 0)
 
 
 def test_the_review_queue_holds_limits_due_for_review_within_30_days(manager, analyst, second_analyst, today):
