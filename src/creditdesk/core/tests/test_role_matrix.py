@@ -172,14 +172,27 @@ API = [
     ("post", "/api/imports/customers/batch",
      {"items": [{"external_id": "B-1", "name": "Batch Co", "country": "US", "currency": "USD"}]},
      allowed(KEEPERS, 201)),
+    ("get", "/api/limits/", None, allowed(ALL, 200)),
+    ("get", "/api/limits/inbox", None, allowed(ALL, 200)),
+    ("get", "/api/limits/reviews", None, allowed(ALL, 200)),
+    ("post", "/api/limits/", {"customer": "{own}", "amount": "1000.00", "justification": "New customer."},
+     allowed(KEEPERS, 201)),
+    ("get", "/api/credit-checks/", None, allowed(CHECK_READERS, 200)),
+    ("post", "/api/credit-checks/", {"customer": "{own}", "order_reference": "SO-1", "amount": "10.00"},
+     allowed(KEEPERS, 200)),
 ]
+
+
+def filled(body: dict | None, world) -> dict | None:
+    """A request body with the world's ids in place of its {placeholders}."""
+    return None if body is None else {k: fill(v, world) if isinstance(v, str) else v for k, v in body.items()}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 @pytest.mark.parametrize(("method", "url", "body", "expected"), API, ids=[f"{a[0]} {a[1]}" for a in API])
 def test_api(world, role, method, url, body, expected):
     client = api(world, role)
-    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    kwargs = {"data": filled(body, world), "content_type": "application/json"} if body is not None else {}
     response = getattr(client, method)(fill(url, world), **kwargs)
     assert response.status_code == expected[role], response.content[:500]
 
