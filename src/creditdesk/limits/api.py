@@ -145,6 +145,8 @@ class LimitIn(Schema):
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     review_on: dt.date | None = None
+    overdue_cap: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2,
+                                        description="a sub-limit: orders stop once this much is overdue")
     justification: str = Field(min_length=1)
 
 
@@ -164,6 +166,7 @@ class LimitOut(Schema):
     valid_from: dt.date
     valid_to: dt.date | None
     review_on: dt.date | None
+    overdue_cap: Money | None
     status: str
     justification: str
     requested_by: str
@@ -180,7 +183,8 @@ class CommentIn(Schema):
 def limit_out(limit: CreditLimit) -> dict[str, Any]:
     return {"id": limit.pk, "customer_id": limit.customer_id, "kind": limit.kind, "amount": limit.amount,
             "currency": limit.currency_id, "valid_from": limit.valid_from, "valid_to": limit.valid_to,
-            "review_on": limit.review_on, "status": limit.status, "justification": limit.justification,
+            "review_on": limit.review_on, "overdue_cap": limit.overdue_cap, "status": limit.status,
+            "justification": limit.justification,
             "requested_by": limit.requested_by.get_username(), "approvals_required": limit.approvals_required,
             "approver_roles": limit.approver_roles.split(","), "end_reason": limit.end_reason,
             "approvals": [{"approver": a.approver.get_username(), "role": a.role, "comment": a.comment,

@@ -39,6 +39,7 @@ REASONS = {
     "over_limit": gettext_lazy("The order is more than the available credit of %(available)s."),
     "group_over_limit": gettext_lazy("The order is more than the group's available credit of %(available)s."),
     "overdue": gettext_lazy("%(amount)s is overdue, the oldest by %(days)s days."),
+    "overdue_cap": gettext_lazy("%(amount)s is overdue, more than the limit's cap of %(cap)s."),
 }
 HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
 # sent again unchanged, these get the same answer; a cancelled or invoiced order sent again is checked afresh
@@ -80,6 +81,11 @@ def assess(customer: Customer, extra: Decimal, on: dt.date) -> Assessment:
             and (figures.oldest_overdue_days or 0) > settings.CREDITDESK_OVERDUE_TOLERANCE_DAYS):
         found.reasons.append({"code": "overdue", "amount": f"{figures.overdue:,.2f} {home}",
                               "days": figures.oldest_overdue_days})
+    if limit is not None and limit.overdue_cap is not None:
+        cap = convert(limit.overdue_cap, limit.currency_id, home, on)
+        if figures.overdue > cap:
+            found.reasons.append({"code": "overdue_cap", "amount": f"{figures.overdue:,.2f} {home}",
+                                  "cap": f"{cap:,.2f} {home}"})
     found.reasons.extend(group_reasons(customer, extra, on))
     return found
 

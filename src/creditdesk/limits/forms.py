@@ -21,6 +21,8 @@ class LimitRequestForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     review_on = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
+    overdue_cap = forms.DecimalField(label=_("Cap on the overdue amount"), required=False, max_digits=18,
+                                     decimal_places=2, min_value=0)
     justification = forms.CharField(label=_("Justification"), max_length=2000,
                                     widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -41,6 +41,8 @@ class CreditLimit(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     review_on = models.DateField(_("review date"), null=True, blank=True)
+    overdue_cap = MoneyField(_("cap on the overdue amount"), null=True, blank=True,
+                             help_text=_("A sub-limit beside the total: orders stop once this much is overdue."))
     justification = models.TextField(_("justification"))
     status = models.CharField(_("status"), max_length=10, choices=LimitStatus.choices, default=LimitStatus.REQUESTED)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))

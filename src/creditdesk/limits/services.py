@@ -21,8 +21,8 @@ from creditdesk.customers.models import Customer
 from creditdesk.limits.authority import band_for
 from creditdesk.limits.models import CreditLimit, LimitApproval, LimitKind, LimitStatus
 
-LIMIT_FIELDS = ["customer", "kind", "amount", "currency", "valid_from", "valid_to", "review_on", "justification",
-                "status", "approvals_required", "approver_roles"]
+LIMIT_FIELDS = ["customer", "kind", "amount", "currency", "valid_from", "valid_to", "review_on", "overdue_cap",
+                "justification", "status", "approvals_required", "approver_roles"]
 OPEN = (LimitStatus.REQUESTED, LimitStatus.APPROVED, LimitStatus.ACTIVE)
 
 

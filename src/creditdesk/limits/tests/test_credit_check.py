@@ -100,6 +100,19 @@ def test_every_reason_is_reported_together(analyst, customer):
         assert reason_text(result.reasons[2]) == "5,000.00 CNY 已逾期，最长逾期 31 天。"
 
 
+def test_a_cap_on_the_overdue_amount_stops_orders_beside_the_total(analyst):
+    """Limit 100,000 with at most 1,000 overdue: 1,200 overdue for 5 days (within the 30 tolerated) still blocks."""
+    capped = CustomerFactory(code="C000004", status=CustomerStatus.ACTIVE)
+    give_limit(capped, "100000.00", overdue_cap=D("1000.00"))
+    due = timezone.localdate() - dt.timedelta(days=5)
+    record_invoice(analyst, {"customer": capped, "number": "F-9", "invoice_date": due - dt.timedelta(days=30),
+                             "due_date": due, "currency_id": "CNY", "net_amount": D("1200.00"),
+                             "tax_amount": D("0.00"), "gross_amount": D("1200.00")})
+    result = check(analyst, capped, "SO-1", "10.00")
+    assert codes(result) == ["overdue_cap"]
+    assert reason_text(result.reasons[0]) == "1,200.00 CNY is overdue, more than the limit's cap of 1,000.00 CNY."
+
+
 def test_a_group_limit_counts_every_member_of_the_tree(analyst):
     top = CustomerFactory(code="C000100")
     daughter = CustomerFactory(code="C000101", parent=top)
