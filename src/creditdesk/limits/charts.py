@@ -13,13 +13,6 @@ from creditdesk.receivables.charts import TEXT, Option, number
 GOOD, WATCH, BAD = "#1e7b4f", "#e3b341", "#b42318"
 
 
-def utilisation(exposure: Decimal, limit: Decimal | None) -> Decimal | None:
-    """The brief's Utilisation = exposure / credit limit, in percent to a tenth; None without a limit to divide by."""
-    if not limit:
-        return None
-    return (exposure / limit * 100).quantize(Decimal("0.1"))
-
-
 def gauge_chart(percent: Decimal) -> Option:
     """Utilisation on a dial: green, amber from the watch share, red past the limit; the dial stretches past 100."""
     top = max(Decimal(100), (percent / 50).to_integral_value(rounding="ROUND_CEILING") * 50)

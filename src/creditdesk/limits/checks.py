@@ -26,7 +26,7 @@ from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import group_ancestors, group_members
 from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitStatus
-from creditdesk.limits.selectors import effective_limit, group_limit
+from creditdesk.limits.selectors import LimitPosition, effective_limit, group_limit, limit_position
 from creditdesk.receivables.figures import credit_position
 from creditdesk.receivables.models import OrderStatus, SalesOrder
 
@@ -53,30 +53,26 @@ def reason_text(reason: dict[str, Any]) -> str:
 
 @dataclass
 class Assessment:
-    """What the check found, in the functional currency."""
+    """What the check found: the limit against the exposure (functional currency), and every reason to block."""
 
-    exposure: Decimal
-    limit: Decimal | None
+    position: LimitPosition
     reasons: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def available(self) -> Decimal | None:
-        return None if self.limit is None else self.limit - self.exposure
 
-
-def assess(customer: Customer, extra: Decimal, on: dt.date) -> Assessment:
+def assess(customer: Customer, top: Customer, extra: Decimal, on: dt.date) -> Assessment:
     """Every reason to block `extra` more credit, checked one by one (all are reported, not only the first)."""
     figures = credit_position([customer.pk], on)
     limit = effective_limit(customer, on)
     home = functional_currency()
-    found = Assessment(figures.exposure, None if limit is None else convert(limit.amount, limit.currency_id, home, on))
+    found = Assessment(limit_position(limit, figures.exposure, on))
+    available = found.position.available
     if customer.status in (CustomerStatus.ON_HOLD, CustomerStatus.BLOCKED):
         found.reasons.append({"code": "on_hold" if customer.status == CustomerStatus.ON_HOLD else "blocked"})
     if limit is None:
         expired = CreditLimit.objects.filter(customer=customer, status=LimitStatus.EXPIRED).exists()
         found.reasons.append({"code": "limit_expired" if expired else "no_limit"})
-    elif found.available is not None and extra > found.available:
-        found.reasons.append({"code": "over_limit", "available": f"{found.available:,.2f} {home}"})
+    elif available is not None and extra > available:
+        found.reasons.append({"code": "over_limit", "available": f"{available:,.2f} {home}"})
     if (figures.overdue > Decimal(settings.CREDITDESK_OVERDUE_TOLERANCE_AMOUNT)
             and (figures.oldest_overdue_days or 0) > settings.CREDITDESK_OVERDUE_TOLERANCE_DAYS):
         found.reasons.append({"code": "overdue", "amount": f"{figures.overdue:,.2f} {home}",
@@ -86,13 +82,12 @@ def assess(customer: Customer, extra: Decimal, on: dt.date) -> Assessment:
         if figures.overdue > cap:
             found.reasons.append({"code": "overdue_cap", "amount": f"{figures.overdue:,.2f} {home}",
                                   "cap": f"{cap:,.2f} {home}"})
-    found.reasons.extend(group_reasons(customer, extra, on))
+    found.reasons.extend(group_reasons(top, extra, on))
     return found
 
 
-def group_reasons(customer: Customer, extra: Decimal, on: dt.date) -> list[dict[str, Any]]:
+def group_reasons(top: Customer, extra: Decimal, on: dt.date) -> list[dict[str, Any]]:
     """The group limit, held by the top company, against the exposure of every member of the tree."""
-    top = (group_ancestors(customer) or [customer])[0]
     limit = group_limit(top, on)
     if limit is None:
         return []
@@ -102,11 +97,11 @@ def group_reasons(customer: Customer, extra: Decimal, on: dt.date) -> list[dict[
     return [{"code": "group_over_limit", "available": f"{available:,.2f} {home}"}] if extra > available else []
 
 
-def lock_group(customer: Customer) -> Customer:
+def lock_group(customer: Customer) -> tuple[Customer, Customer]:
     """Lock the customer and its group's top company, in id order, so checks in one group queue up."""
     top = (group_ancestors(customer) or [customer])[0]
     locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in={top.pk, customer.pk}).order_by("pk")}
-    return locked[customer.pk]
+    return locked[customer.pk], locked[top.pk]
 
 
 @transaction.atomic
@@ -119,7 +114,7 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
         raise ValidationError({"order_reference": _("Required.")})
     if amount <= 0:
         raise ValidationError({"amount": _("An amount must be greater than zero.")})
-    customer = lock_group(customer)
+    customer, top = lock_group(customer)
     previous = CreditCheck.objects.filter(customer=customer, order_reference=reference).first()
     if previous is not None and previous.status in ANSWERED and (previous.amount, previous.currency_id) == (
             amount, currency):
@@ -128,10 +123,11 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
     held = previous.amount if previous is not None and previous.status in HOLDING else Decimal(0)
     extra = convert(amount, currency, functional_currency(), today) - convert(
         held, previous.currency_id if previous else currency, functional_currency(), today)
-    found = assess(customer, extra, today)
+    found = assess(customer, top, extra, today)
     check = previous or CreditCheck(customer=customer, order_reference=reference, requested_by=actor)
     check.amount, check.currency_id, check.reasons = amount, currency, found.reasons
-    check.exposure, check.limit_amount, check.available = found.exposure, found.limit, found.available
+    position = found.position
+    check.exposure, check.limit_amount, check.available = position.exposure, position.limit_amount, position.available
     check.decision = decide(found, extra)
     check.status = CheckStatus.BLOCKED if check.decision == Decision.BLOCKED else CheckStatus.RESERVED
     if simulate:
@@ -149,8 +145,8 @@ def decide(found: Assessment, extra: Decimal) -> str:
     """Blocked with any reason; watched when the order takes utilisation past the watch share."""
     if found.reasons:
         return Decision.BLOCKED
-    share = Decimal(str(settings.CREDITDESK_WATCH_SHARE))
-    if found.limit and (found.exposure + extra) >= found.limit * share:
+    share, position = Decimal(str(settings.CREDITDESK_WATCH_SHARE)), found.position
+    if position.limit_amount and (position.exposure + extra) >= position.limit_amount * share:
         return Decision.WATCH
     return Decision.APPROVED
 

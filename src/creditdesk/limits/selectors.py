@@ -2,10 +2,13 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from creditdesk.core.types import Viewer
+from creditdesk.currencies.selectors import convert, functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
 from creditdesk.limits.models import CreditCheck, CreditLimit, LimitKind, LimitStatus
@@ -22,6 +25,32 @@ def effective_limit(customer: Customer, on: dt.date) -> CreditLimit | None:
     limits = CreditLimit.objects.filter(in_force(on), customer=customer,
                                         kind__in=[LimitKind.TEMPORARY, LimitKind.STANDARD])
     return min(limits, key=lambda limit: (limit.kind != LimitKind.TEMPORARY, -limit.pk), default=None)
+
+
+@dataclass(frozen=True)
+class LimitPosition:
+    """A limit against the exposure, both in the functional currency: the brief's Available and Utilisation."""
+
+    limit: CreditLimit | None
+    limit_amount: Decimal | None
+    exposure: Decimal
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.limit_amount is None else self.limit_amount - self.exposure
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        """Exposure / credit limit in percent, to a tenth; None without a limit to divide by."""
+        if not self.limit_amount:
+            return None
+        return (self.exposure / self.limit_amount * 100).quantize(Decimal("0.1"))
+
+
+def limit_position(limit: CreditLimit | None, exposure: Decimal, on: dt.date) -> LimitPosition:
+    """The limit converted to the functional currency at the day's rate, beside the exposure."""
+    amount = None if limit is None else convert(limit.amount, limit.currency_id, functional_currency(), on)
+    return LimitPosition(limit, amount, exposure)
 
 
 def group_limit(top: Customer, on: dt.date) -> CreditLimit | None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest, Viewer
-from creditdesk.currencies.selectors import MissingExchangeRate, convert, functional_currency
+from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import get_customer, visible_customers
@@ -25,7 +25,14 @@ from creditdesk.limits import charts
 from creditdesk.limits.checks import reason_text, reject_check, release_check
 from creditdesk.limits.forms import ApproveForm, BlockedFilterForm, LimitRequestForm, ReasonForm, ReleaseForm
 from creditdesk.limits.models import CheckStatus, CreditLimit, LimitStatus
-from creditdesk.limits.selectors import approvals_inbox, effective_limit, limit_history, review_queue, visible_checks
+from creditdesk.limits.selectors import (
+    approvals_inbox,
+    effective_limit,
+    limit_history,
+    limit_position,
+    review_queue,
+    visible_checks,
+)
 from creditdesk.limits.services import approve_limit, place_hold, reject_limit, release_hold, request_limit
 from creditdesk.receivables.charts import serialise
 from creditdesk.receivables.figures import customer_figures
@@ -66,13 +73,13 @@ def customer_tab(request: AuthedRequest, customer: Customer) -> dict[str, Any]:
     }
     try:
         figures = customer_figures([customer.pk], today)
-        limit_home = None if limit is None else convert(limit.amount, limit.currency_id, home, today)
+        position = limit_position(limit, figures.exposure, today)
     except MissingExchangeRate as error:
         context["missing_rate"] = str(error)
         return context
-    percent = charts.utilisation(figures.exposure, limit_home)
-    context.update(figures=figures, limit_home=limit_home, utilisation=percent,
-                   available=None if limit_home is None else limit_home - figures.exposure,
+    percent = position.utilisation
+    context.update(figures=figures, limit_home=position.limit_amount, utilisation=percent,
+                   available=position.available,
                    gauge_chart=serialise(charts.gauge_chart(percent)) if percent is not None else "")
     return context
 

@@ -9,11 +9,12 @@ import datetime as dt
 from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, ClassVar
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import diff, record_audits, snapshot
@@ -24,6 +25,7 @@ from creditdesk.currencies.models import Currency
 from creditdesk.customers.models import Customer
 from creditdesk.imports.cells import RowProblem
 from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError
+from creditdesk.receivables.selectors import active_allocations, cents
 
 CHUNK = 900
 DEFAULT_SOURCE = "erp"
@@ -87,12 +89,22 @@ def existing_by_key(model: type[models.Model], keys: set[tuple[str, str]]) -> di
     return found
 
 
+def allocated_totals(via: str, ids: list[int]) -> dict[int, Decimal]:
+    """What is allocated to each of these invoices or payments, in one grouped query per slice."""
+    totals: dict[int, Decimal] = {}
+    for part in chunks(ids) if via else []:
+        totals.update(active_allocations().filter(**{f"{via}_id__in": part}).order_by().values_list(via)
+                      .annotate(total=Sum("amount")).values_list(via, "total"))
+    return {pk: cents(total) for pk, total in totals.items()}
+
+
 class LedgerImport(ImportKind):
     """A feed of one kind of ledger document, upserted by (source, external id)."""
 
     model: ClassVar[type[models.Model]]
     compared: ClassVar[list[str]]
     update_action: ClassVar[str]
+    allocated_via: ClassVar[str] = ""  # "invoice" or "payment": documents whose allocations limit their changes
 
     def plan(self, records: list[Record]) -> Plan:
         self.prepare(records)
@@ -106,6 +118,7 @@ class LedgerImport(ImportKind):
                 plan.errors.append(RowError(number, problem.column, problem.message))
         self.check_duplicates(rows, plan)
         existing = existing_by_key(self.model, {row.key for row in rows})
+        self.allocated = allocated_totals(self.allocated_via, [item.pk for item in existing.values()])
         for row in rows:
             row.existing = existing.get(row.key)
             try:

@@ -65,6 +65,7 @@ class InvoiceImport(LedgerImport):
     label = gettext_lazy("Invoices")
     permission = "receivables.add_invoice"
     model = Invoice
+    allocated_via = "invoice"
     update_action = "invoice.update"
     required = frozenset({"number", "customer", "invoice_date", "gross_amount"})
     compared = ["customer", "number", "invoice_date", "due_date", "currency", "net_amount", "tax_amount",
@@ -152,8 +153,7 @@ class InvoiceImport(LedgerImport):
         super().classify(row, plan)
 
     def check_change(self, row: LedgerRow, candidate: Any) -> None:
-        allocated = sum(active_allocations().filter(invoice=row.existing).values_list("amount", flat=True),
-                        Decimal("0.00"))
+        allocated = self.allocated.get(row.existing.pk, Decimal("0.00"))
         if candidate.gross_amount < allocated:
             raise RowProblem("gross_amount", _("%(allocated)s is already allocated to this invoice.")
                              % {"allocated": allocated})
@@ -231,6 +231,7 @@ class PaymentImport(LedgerImport):
     label = gettext_lazy("Payments")
     permission = "receivables.add_payment"
     model = Payment
+    allocated_via = "payment"
     update_action = "payment.update"
     required = frozenset({"external_id", "customer", "received_on", "amount"})
     compared = ["customer", "received_on", "amount", "currency", "method", "bank_reference", "remittance_text"]
@@ -250,8 +251,7 @@ class PaymentImport(LedgerImport):
         return LedgerRow(number, key, values)
 
     def check_change(self, row: LedgerRow, candidate: Any) -> None:
-        if active_allocations().filter(payment=row.existing).exists() and {"customer", "currency", "amount"} & set(
-                row.changes):
+        if self.allocated.get(row.existing.pk) and {"customer", "currency", "amount"} & set(row.changes):
             raise RowProblem("amount", _("This payment is already allocated; reverse its allocations first."))
 
     def after_write(self, actor: Actor, plan: Plan, reason: str) -> None:

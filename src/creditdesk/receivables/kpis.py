@@ -34,6 +34,7 @@ from creditdesk.receivables.sums import Measure, current_on, issued_between, iss
 
 SEGMENTS = ("country", "industry", "owner", "collector")
 COUNT_BACK_MONTHS = 24
+PERIOD_SALES = "credit_sales"  # the measure holding a period's credit sales
 CENT, TENTH = Decimal("0.01"), Decimal("0.1")
 
 Row = Any
@@ -84,7 +85,7 @@ def monthly_kpis(invoices: QuerySet[Invoice], last_month_end: dt.date, months: i
     rows = open_sums(counted(invoices).filter(invoice_date__lte=last_month_end), ["currency_id"], measures)
     result, opening = [], opening_day
     for first, end in periods:
-        result.append(period_from(rows, first, end, opening, None)[""])
+        result.append(period_from(rows, first, end, opening, None, sales_of(first))[""])
         opening = end
     return result
 
@@ -99,7 +100,7 @@ def segment_kpis(invoices: QuerySet[Invoice], start: dt.date, end: dt.date, fiel
 def period_measures(start: dt.date, end: dt.date) -> dict[str, Measure]:
     """What one period's KPIs are computed from, as sums (see `sums`)."""
     return {**balances(end), **balances(start - dt.timedelta(days=1)),
-            **sales_by_month(month_spans(end, COUNT_BACK_MONTHS)), "credit_sales": Measure(issued_between(start, end))}
+            **sales_by_month(month_spans(end, COUNT_BACK_MONTHS)), PERIOD_SALES: Measure(issued_between(start, end))}
 
 
 def counted(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -123,23 +124,27 @@ def balances(day: dt.date) -> dict[str, Measure]:
 
 
 def sales_by_month(spans: list[tuple[dt.date, dt.date]]) -> dict[str, Measure]:
-    return {f"sales_{first:%Y%m%d}": Measure(issued_between(first, last)) for first, last in spans}
+    return {sales_of(first): Measure(issued_between(first, last)) for first, last in spans}
 
 
-def period_from(rows: list[Row], start: dt.date, end: dt.date, opening: dt.date, field: str | None
-                ) -> dict[str, PeriodKpis]:
-    """One period's KPIs per segment from the summed rows, every amount at the period end's rates."""
+def sales_of(month: dt.date) -> str:
+    """The measure holding the credit sales of the month starting on `month`."""
+    return f"sales_{month:%Y%m%d}"
+
+
+def period_from(rows: list[Row], start: dt.date, end: dt.date, opening: dt.date, field: str | None,
+                sales: str = PERIOD_SALES) -> dict[str, PeriodKpis]:
+    """One period's KPIs per segment from the summed rows (its sales in measure `sales`), at the period end's rates."""
     walk = [first for first, _last in month_spans(end, COUNT_BACK_MONTHS)]
-    sales = "credit_sales" if rows and "credit_sales" in rows[0] else f"sales_{start:%Y%m%d}"
     names = tuple(dict.fromkeys((f"ar_{end:%Y%m%d}", f"current_{end:%Y%m%d}", f"ar_{opening:%Y%m%d}", sales,
-                                 *(f"sales_{first:%Y%m%d}" for first in walk))))
+                                 *map(sales_of, walk))))
     totals = to_functional(rows, names, lambda r: segment_of(r, field), converter(end))
     empty = dict.fromkeys(names, Decimal("0.00"))
     result = {}
     for segment in sorted(totals) if field else [""]:
         t = totals.get(segment, empty)
         closing = {"ar": t[names[0]], "current_ar": t[names[1]], "credit_sales": t[sales]}
-        result[segment] = kpis(start, end, closing, t[names[2]], {first: t[f"sales_{first:%Y%m%d}"] for first in walk})
+        result[segment] = kpis(start, end, closing, t[names[2]], {first: t[sales_of(first)] for first in walk})
     return result
 
 

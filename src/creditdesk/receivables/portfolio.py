@@ -19,7 +19,7 @@ from creditdesk.customers.selectors import visible_customers
 from creditdesk.receivables.aging import Bucket, bucket_measures, buckets, due_dates, open_as_of
 from creditdesk.receivables.kpis import PeriodKpis, counted, period_from, period_measures
 from creditdesk.receivables.models import Invoice, InvoiceStatus
-from creditdesk.receivables.selectors import MONEY, ZERO, cents, difference
+from creditdesk.receivables.selectors import MONEY, ZERO, cents, difference, standing_on
 from creditdesk.receivables.sums import open_sums
 
 
@@ -126,10 +126,8 @@ def aging_from(rows: list[dict[str, Any]], plan: list[Bucket], as_of: dt.date) -
 
 def open_as_of_grouped(invoices: QuerySet[Invoice], as_of: dt.date) -> QuerySet[Invoice]:
     """Open amounts on `as_of` through one join and GROUP BY per invoice, for counting who owes."""
-    counted = Q(allocations__allocated_on__lte=as_of) & (
-        Q(allocations__reversed_at__isnull=True) | Q(allocations__reversed_at__date__gt=as_of))
     return (invoices.filter(invoice_date__lte=as_of)
-            .annotate(settled=Coalesce(Sum("allocations__amount", filter=counted), ZERO))
+            .annotate(settled=Coalesce(Sum("allocations__amount", filter=standing_on(as_of, "allocations__")), ZERO))
             .annotate(open_then=difference("gross_amount", "settled")))
 
 

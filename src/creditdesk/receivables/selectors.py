@@ -26,10 +26,14 @@ def active_allocations() -> QuerySet[Allocation]:
     return Allocation.objects.filter(reversed_at__isnull=True)
 
 
+def standing_on(day: dt.date, via: str = "") -> Q:
+    """The allocations that stood on `day`: made by then and not reversed by then (`via`: reached from a relation)."""
+    return Q(**{f"{via}allocated_on__lte": day}) & (
+        Q(**{f"{via}reversed_at__isnull": True}) | Q(**{f"{via}reversed_at__date__gt": day}))
+
+
 def allocations_as_of(as_of: dt.date) -> QuerySet[Allocation]:
-    """The allocations that stood on `as_of`: made by then and not reversed by then."""
-    return Allocation.objects.filter(allocated_on__lte=as_of).filter(
-        Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=as_of))
+    return Allocation.objects.filter(standing_on(as_of))
 
 
 def allocated_sum(field: str, allocations: QuerySet[Allocation] | None = None) -> Coalesce:

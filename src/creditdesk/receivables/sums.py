@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Case, Q, QuerySet, Sum, When
 
 from creditdesk.receivables.models import Allocation, Invoice
-from creditdesk.receivables.selectors import MONEY, ZERO
+from creditdesk.receivables.selectors import MONEY, ZERO, standing_on
 
 Condition = Callable[[str], Q]
 
@@ -46,11 +46,6 @@ def overdue_on(day: dt.date) -> Condition:
 
 def issued_between(first: dt.date, last: dt.date) -> Condition:
     return lambda via: Q(**{f"{via}invoice_date__gte": first, f"{via}invoice_date__lte": last})
-
-
-def standing_on(day: dt.date) -> Q:
-    """The allocations that stood on `day`: made by then and not reversed by then."""
-    return Q(allocated_on__lte=day) & (Q(reversed_at__isnull=True) | Q(reversed_at__date__gt=day))
 
 
 def open_sums(invoices: QuerySet[Invoice], keys: list[str], measures: dict[str, Measure]) -> list[dict[str, Any]]:

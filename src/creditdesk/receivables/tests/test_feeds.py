@@ -284,3 +284,12 @@ def test_the_upload_page_checks_an_ibm_file_before_anything_is_written(manager):
     assert (batch.status, batch.row_count, batch.created_count, Invoice.objects.count()) == ("staged", 3, 3, 0)
     client.post(f"/imports/{batch.pk}/apply")
     assert (Invoice.objects.count(), Payment.objects.count(), Customer.objects.count()) == (3, 3, 3)
+
+
+def test_a_feed_cannot_cut_an_invoice_or_a_payment_below_what_is_allocated(manager, acme, beta):
+    feed(manager, "invoices", INVOICES)
+    feed(manager, "payments", PAYMENTS)  # F2026-001 is paid in full by BANK-2
+    cut = feed(manager, "invoices", INVOICES.replace("1000.00,130.00,1130.00", "900.00,130.00,1030.00"))
+    assert errors(cut) == [(2, "gross_amount", "1130.00 is already allocated to this invoice.")]
+    smaller = feed(manager, "payments", PAYMENTS.replace("1200.00", "1100.00"))
+    assert errors(smaller) == [(3, "amount", "This payment is already allocated; reverse its allocations first.")]
