@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "creditdesk.customers",
     "creditdesk.receivables",
     "creditdesk.limits",
+    "creditdesk.assessment",
 ]
 
 MIDDLEWARE = [

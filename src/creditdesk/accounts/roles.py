@@ -19,7 +19,9 @@ READ_EVERYTHING = [
     "limits.view_creditlimit",
     "limits.view_limitapproval",
     "limits.view_authorityband",
+    "limits.view_checkpoint",
     "limits.view_creditcheck",
+    "assessment.view_financialstatement",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -42,13 +44,17 @@ KEEP_CREDIT_FILES = [
     "limits.approve_creditlimit",
     "limits.hold_customer",
     "limits.add_creditcheck",
+    "assessment.add_financialstatement",
+    "assessment.change_financialstatement",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
     "admin": {
         "label": _("Administrator"),
         "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
-                        "limits.release_creditcheck", "accounts.manage_users", "auth.view_user", "auth.add_user",
+                        "limits.release_creditcheck", "limits.add_authorityband", "limits.change_authorityband",
+                        "limits.delete_authorityband", "limits.change_checkpoint", "accounts.manage_users",
+                        "auth.view_user", "auth.add_user",
                         "auth.change_user", "auth.view_group"],
     },
     "credit_manager": {

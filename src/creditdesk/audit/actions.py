@@ -42,7 +42,12 @@ ACTIONS: dict[str, Promise] = {
     "credit_check.reject": _("Blocked order rejected"),
     "credit_check.lapse": _("Release of a blocked order lapsed"),
     "credit_check.cancelled": _("Checked order cancelled"),
-    "credit_check.invoiced": _("Checked order invoiced"),
+    "credit_check.ship": _("Checked order shipped"),
+    "policy.create": _("Credit policy setting added"),
+    "policy.update": _("Credit policy setting changed"),
+    "policy.delete": _("Credit policy setting removed"),
+    "credit_check.invoice": _("Checked order invoiced"),
+    "credit_check.note": _("Order approved to watch noted by the analyst"),
     "credit_limit.approve": _("Credit limit approval given"),
     "credit_limit.approved": _("Credit limit approved"),
     "credit_limit.active": _("Credit limit in force"),
@@ -51,6 +56,8 @@ ACTIONS: dict[str, Promise] = {
     "credit_limit.rejected": _("Credit limit rejected"),
     "customer.hold": _("Customer put on credit hold"),
     "customer.release": _("Credit hold released"),
+    "financial_statement.create": _("Financial statement entered"),
+    "financial_statement.correct": _("Financial statement corrected"),
 }
 
 

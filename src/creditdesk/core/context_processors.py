@@ -12,6 +12,7 @@ NAVIGATION = [
     ("limits:approvals", _("Limit approvals"), "limits.approve_creditlimit"),
     ("limits:reviews", _("Limit reviews"), "limits.view_creditlimit"),
     ("limits:blocked-orders", _("Blocked orders"), "limits.view_creditcheck"),
+    ("limits:watch", _("Orders to watch"), "limits.view_creditcheck"),
     ("imports:list", _("Imports"), "imports.view_importbatch"),
     ("currencies:rates", _("Exchange rates"), "currencies.view_exchangerate"),
     ("audit:list", _("Audit trail"), "audit.view_auditentry"),

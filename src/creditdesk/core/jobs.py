@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from creditdesk.audit.services import seal_audit_chain
-from creditdesk.limits.checks import lapse_releases
+from creditdesk.limits.overrides import lapse_releases
 from creditdesk.limits.services import run_limit_calendar
 
 DAILY_JOBS: list[tuple[str, Callable[[], object]]] = [

@@ -1,5 +1,6 @@
 """Credit limits (`/api/limits`: request, approve, reject, withdraw, inbox, reviews) and the order credit check
-for the ERP (`POST /api/credit-checks`, then release, reject, cancel or invoice).
+for the ERP (`POST /api/credit-checks`, then ship, invoice or cancel; a credit manager releases or rejects a
+blocked one; an analyst notes one approved to watch).
 
 The answer names the decision (approved, watch, blocked), every reason with its code and a text in the
 caller's language, and the limit, exposure and available credit in the functional currency.
@@ -22,9 +23,11 @@ from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.selectors import functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.limits.checks import check_order, close_check, reason_text, reject_check, release_check
-from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit
-from creditdesk.limits.selectors import approvals_inbox, review_queue, visible_checks
+from creditdesk.limits.checks import check_order, reason_text
+from creditdesk.limits.fulfilment import cancel_check, invoice_check, ship_check
+from creditdesk.limits.models import CreditCheck, CreditLimit
+from creditdesk.limits.overrides import note_watch, reject_check, release_check
+from creditdesk.limits.selectors import approvals_inbox, review_queue, visible_checks, watch_list
 from creditdesk.limits.services import approve_limit, reject_limit, request_limit, withdraw_limit
 
 router = Router(tags=["credit checks"])
@@ -56,7 +59,17 @@ class CheckOut(Schema):
     exposure: Money
     available: Money | None
     functional_currency: str
+    point: str = Field(description="where the latest decision was taken: order, shipment or invoice")
+    pending_amount: Money | None = Field(description="the shipment or invoice a blocked check holds back")
+    shipped: Money
+    invoiced: Money
     override_reason: str
+    noted: bool = Field(description="an order approved to watch has been seen by the analyst")
+
+
+class MoveIn(Schema):
+    amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2,
+                                   description="in the order's currency; all that is left when left out")
 
 
 class ReasonIn(Schema):
@@ -65,11 +78,15 @@ class ReasonIn(Schema):
 
 
 def answer(check: CreditCheck) -> dict[str, Any]:
+    order = check.order
     return {"id": check.pk, "customer_id": check.customer_id, "order_reference": check.order_reference,
             "amount": check.amount, "currency": check.currency_id, "decision": check.decision,
             "status": check.status, "reasons": [{"code": r["code"], "text": reason_text(r)} for r in check.reasons],
             "limit": check.limit_amount, "exposure": check.exposure, "available": check.available,
-            "functional_currency": functional_currency(), "override_reason": check.override_reason}
+            "functional_currency": functional_currency(), "point": check.point,
+            "pending_amount": check.pending_amount, "override_reason": check.override_reason,
+            "shipped": order.shipped_amount if order else Decimal(0),
+            "invoiced": order.invoiced_amount if order else Decimal(0), "noted": check.noted_at is not None}
 
 
 def find_customer(request: AuthedRequest, reference: str) -> Customer:
@@ -97,10 +114,12 @@ def credit_check(request: AuthedRequest, payload: CheckIn) -> dict[str, Any]:
 
 
 @router.get("/", response=Page[CheckOut])
-def list_checks(request: AuthedRequest, page: Query[PageParams], status: str = "") -> dict[str, Any]:
-    """The checks of the customers the caller may see, newest first; `status=blocked` is the queue to decide."""
+def list_checks(request: AuthedRequest, page: Query[PageParams], status: str = "",
+                watch: bool = False) -> dict[str, Any]:
+    """The checks of the customers the caller may see, newest first; `status=blocked` is the queue to decide,
+    `watch=true` the open orders approved to watch that no analyst has noted yet."""
     require(request.user, "limits.view_creditcheck")
-    checks = visible_checks(request.user)
+    checks = watch_list(request.user) if watch else visible_checks(request.user)
     result = paginate(checks.filter(status=status) if status else checks, page)
     result["items"] = [answer(check) for check in result["items"]]
     return result
@@ -122,16 +141,28 @@ def reject(request: AuthedRequest, check_id: int, payload: ReasonIn) -> dict[str
     return answer(reject_check(request.user, visible_check(request, check_id), payload.reason))
 
 
-@router.post("/{check_id}/cancel", response=CheckOut)
-def cancel(request: AuthedRequest, check_id: int) -> dict[str, Any]:
-    """The ERP cancelled the order: its reservation no longer counts."""
-    return answer(close_check(request.user, visible_check(request, check_id), CheckStatus.CANCELLED))
+@router.post("/{check_id}/ship", response=CheckOut)
+def ship(request: AuthedRequest, check_id: int, payload: MoveIn) -> dict[str, Any]:
+    """Goods leave (all or part): checked again where shipment is a check point; a blocked shipment waits."""
+    return answer(ship_check(request.user, visible_check(request, check_id), payload.amount))
 
 
 @router.post("/{check_id}/invoice", response=CheckOut)
-def invoice(request: AuthedRequest, check_id: int) -> dict[str, Any]:
-    """The order was invoiced: the invoice counts in exposure from now on, not the reservation."""
-    return answer(close_check(request.user, visible_check(request, check_id), CheckStatus.INVOICED))
+def invoice(request: AuthedRequest, check_id: int, payload: MoveIn) -> dict[str, Any]:
+    """The order was invoiced (all or part): the invoice counts from now on instead of the reservation."""
+    return answer(invoice_check(request.user, visible_check(request, check_id), payload.amount))
+
+
+@router.post("/{check_id}/cancel", response=CheckOut)
+def cancel(request: AuthedRequest, check_id: int) -> dict[str, Any]:
+    """The ERP cancelled the order: what is neither shipped nor invoiced no longer counts."""
+    return answer(cancel_check(request.user, visible_check(request, check_id)))
+
+
+@router.post("/{check_id}/note", response=CheckOut)
+def note(request: AuthedRequest, check_id: int) -> dict[str, Any]:
+    """The analyst has seen an order approved to watch."""
+    return answer(note_watch(request.user, visible_check(request, check_id)))
 
 
 limits_router = Router(tags=["credit limits"])

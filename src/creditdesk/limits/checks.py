@@ -25,8 +25,9 @@ from creditdesk.currencies.selectors import convert, functional_currency
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import group_ancestors, group_members
-from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitStatus
-from creditdesk.limits.selectors import LimitPosition, effective_limit, group_limit, limit_position
+from creditdesk.limits.models import CheckPoint, CheckStatus, CreditCheck, CreditLimit, Decision, LimitStatus, Point
+from creditdesk.limits.points import check_point
+from creditdesk.limits.selectors import HOLDING, LimitPosition, effective_limit, group_limit, limit_position
 from creditdesk.receivables.figures import credit_position
 from creditdesk.receivables.models import OrderStatus, SalesOrder
 
@@ -41,7 +42,6 @@ REASONS = {
     "overdue": gettext_lazy("%(amount)s is overdue, the oldest by %(days)s days."),
     "overdue_cap": gettext_lazy("%(amount)s is overdue, more than the limit's cap of %(cap)s."),
 }
-HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
 # sent again unchanged, these get the same answer; a cancelled or invoiced order sent again is checked afresh
 ANSWERED = (*HOLDING, CheckStatus.BLOCKED, CheckStatus.REJECTED)
 
@@ -59,19 +59,20 @@ class Assessment:
     reasons: list[dict[str, Any]] = field(default_factory=list)
 
 
-def assess(customer: Customer, top: Customer, extra: Decimal, on: dt.date) -> Assessment:
-    """Every reason to block `extra` more credit, checked one by one (all are reported, not only the first)."""
+def assess(customer: Customer, top: Customer, extra: Decimal, on: dt.date, point: CheckPoint) -> Assessment:
+    """Every reason to block `extra` more credit at a check point (all are reported, not only the first)."""
     figures = credit_position([customer.pk], on)
     limit = effective_limit(customer, on)
     home = functional_currency()
-    found = Assessment(limit_position(limit, figures.exposure, on))
+    found = Assessment(limit_position(limit, figures.exposure_counting(point.counts_unshipped, point.counts_shipped),
+                                      on))
     available = found.position.available
     if customer.status in (CustomerStatus.ON_HOLD, CustomerStatus.BLOCKED):
         found.reasons.append({"code": "on_hold" if customer.status == CustomerStatus.ON_HOLD else "blocked"})
     if limit is None:
         expired = CreditLimit.objects.filter(customer=customer, status=LimitStatus.EXPIRED).exists()
         found.reasons.append({"code": "limit_expired" if expired else "no_limit"})
-    elif available is not None and extra > available:
+    elif available is not None and extra > 0 and available < extra:
         found.reasons.append({"code": "over_limit", "available": f"{available:,.2f} {home}"})
     if (figures.overdue > Decimal(settings.CREDITDESK_OVERDUE_TOLERANCE_AMOUNT)
             and (figures.oldest_overdue_days or 0) > settings.CREDITDESK_OVERDUE_TOLERANCE_DAYS):
@@ -82,18 +83,19 @@ def assess(customer: Customer, top: Customer, extra: Decimal, on: dt.date) -> As
         if figures.overdue > cap:
             found.reasons.append({"code": "overdue_cap", "amount": f"{figures.overdue:,.2f} {home}",
                                   "cap": f"{cap:,.2f} {home}"})
-    found.reasons.extend(group_reasons(top, extra, on))
+    found.reasons.extend(group_reasons(top, extra, on, point))
     return found
 
 
-def group_reasons(top: Customer, extra: Decimal, on: dt.date) -> list[dict[str, Any]]:
+def group_reasons(top: Customer, extra: Decimal, on: dt.date, point: CheckPoint) -> list[dict[str, Any]]:
     """The group limit, held by the top company, against the exposure of every member of the tree."""
     limit = group_limit(top, on)
-    if limit is None:
+    if limit is None or extra <= 0:
         return []
     members = [member.pk for _depth, member in group_members(top)]
     home = functional_currency()
-    available = convert(limit.amount, limit.currency_id, home, on) - credit_position(members, on).exposure
+    exposure = credit_position(members, on).exposure_counting(point.counts_unshipped, point.counts_shipped)
+    available = convert(limit.amount, limit.currency_id, home, on) - exposure
     return [{"code": "group_over_limit", "available": f"{available:,.2f} {home}"}] if extra > available else []
 
 
@@ -102,6 +104,21 @@ def lock_group(customer: Customer) -> tuple[Customer, Customer]:
     top = (group_ancestors(customer) or [customer])[0]
     locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in={top.pk, customer.pk}).order_by("pk")}
     return locked[customer.pk], locked[top.pk]
+
+
+def lock_check(check: CreditCheck) -> tuple[CreditCheck, Customer]:
+    """The check (and its order) locked after its group, the order every credit write takes locks in."""
+    customer, top = lock_group(check.customer)
+    check = CreditCheck.objects.select_for_update(of=("self",)).select_related("order").get(pk=check.pk)
+    check.customer = customer
+    return check, top
+
+
+def reserved(check: CreditCheck | None, on: dt.date) -> Decimal:
+    """What an order already holds of the credit (functional currency): its open order, or nothing."""
+    if check is None or check.order is None or check.order.status != OrderStatus.OPEN:
+        return Decimal(0)
+    return convert(check.order.amount, check.order.currency_id, functional_currency(), on)
 
 
 @transaction.atomic
@@ -115,21 +132,22 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
     if amount <= 0:
         raise ValidationError({"amount": _("An amount must be greater than zero.")})
     customer, top = lock_group(customer)
-    previous = CreditCheck.objects.filter(customer=customer, order_reference=reference).first()
+    previous = (CreditCheck.objects.filter(customer=customer, order_reference=reference)
+                .select_related("order").first())
     if previous is not None and previous.status in ANSWERED and (previous.amount, previous.currency_id) == (
             amount, currency):
         return previous
+    if previous is not None and previous.order is not None and amount < max(
+            previous.order.shipped_amount, previous.order.invoiced_amount):
+        raise ValidationError({"amount": _("The order has already shipped or invoiced more than that.")})
     today = timezone.localdate()
-    held = previous.amount if previous is not None and previous.status in HOLDING else Decimal(0)
-    extra = convert(amount, currency, functional_currency(), today) - convert(
-        held, previous.currency_id if previous else currency, functional_currency(), today)
-    found = assess(customer, top, extra, today)
+    point = check_point(Point.ORDER)
+    more = convert(amount, currency, functional_currency(), today) - reserved(previous, today)
+    extra = more if point.counts_unshipped else Decimal(0)
+    found = assess(customer, top, extra, today, point)
     check = previous or CreditCheck(customer=customer, order_reference=reference, requested_by=actor)
-    check.amount, check.currency_id, check.reasons = amount, currency, found.reasons
-    position = found.position
-    check.exposure, check.limit_amount, check.available = position.exposure, position.limit_amount, position.available
-    check.decision = decide(found, extra)
-    check.status = CheckStatus.BLOCKED if check.decision == Decision.BLOCKED else CheckStatus.RESERVED
+    check.amount, check.currency_id = amount, currency
+    settle(check, found, extra, Point.ORDER)
     if simulate:
         return check
     check.save()
@@ -141,12 +159,21 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
     return check
 
 
+def settle(check: CreditCheck, found: Assessment, extra: Decimal, point: str) -> None:
+    """Write the answer onto the check: decision, reasons, the figures weighed, and where it was decided."""
+    position = found.position
+    check.exposure, check.limit_amount, check.available = position.exposure, position.limit_amount, position.available
+    check.reasons, check.decision, check.point = found.reasons, decide(found, extra), point
+    check.pending_amount = None
+    check.status = CheckStatus.BLOCKED if check.decision == Decision.BLOCKED else CheckStatus.RESERVED
+
+
 def decide(found: Assessment, extra: Decimal) -> str:
     """Blocked with any reason; watched when the order takes utilisation past the watch share."""
     if found.reasons:
         return Decision.BLOCKED
     share, position = Decimal(str(settings.CREDITDESK_WATCH_SHARE)), found.position
-    if position.limit_amount and (position.exposure + extra) >= position.limit_amount * share:
+    if position.limit_amount and (position.exposure + max(extra, Decimal(0))) >= position.limit_amount * share:
         return Decision.WATCH
     return Decision.APPROVED
 
@@ -162,73 +189,3 @@ def reserve(check: CreditCheck, on: dt.date) -> None:
     if check.order_id is None:
         check.order = order
         check.save(update_fields=["order", "updated_at"])
-
-
-@transaction.atomic
-def release_check(actor: Actor, check: CreditCheck, reason: str, valid_until: dt.date | None = None) -> CreditCheck:
-    """A credit manager lets a blocked order through: an override, reserved and audited with its reason."""
-    require(actor, "limits.release_creditcheck")
-    check = CreditCheck.objects.select_for_update(of=("self",)).select_related("customer", "order").get(pk=check.pk)
-    if check.status != CheckStatus.BLOCKED:
-        raise ValidationError(_("Only a blocked order can be released or rejected."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the order is released.")})
-    check.status, check.override_by, check.override_reason = CheckStatus.RELEASED, actor, reason.strip()[:300]
-    check.override_expires_on = valid_until
-    check.save()
-    reserve(check, timezone.localdate())
-    record_audit(actor, "credit_check.release", check, {
-        "status": [CheckStatus.BLOCKED, CheckStatus.RELEASED], "reasons": [[r["code"] for r in check.reasons], None],
-        "valid_until": [None, valid_until]}, reason, customer_id=check.customer_id)
-    return check
-
-
-@transaction.atomic
-def reject_check(actor: Actor, check: CreditCheck, reason: str) -> CreditCheck:
-    """A blocked order stays refused; the ERP's order should not go ahead."""
-    require(actor, "limits.release_creditcheck")
-    check = CreditCheck.objects.select_for_update().get(pk=check.pk)
-    if check.status != CheckStatus.BLOCKED:
-        raise ValidationError(_("Only a blocked order can be released or rejected."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the order is rejected.")})
-    check.status, check.override_by, check.override_reason = CheckStatus.REJECTED, actor, reason.strip()[:300]
-    check.save()
-    record_audit(actor, "credit_check.reject", check, {"status": [CheckStatus.BLOCKED, CheckStatus.REJECTED]},
-                 reason, customer_id=check.customer_id)
-    return check
-
-
-@transaction.atomic
-def close_check(actor: Actor, check: CreditCheck, status: str) -> CreditCheck:
-    """The ERP cancelled or invoiced the order: its reservation stops counting (an invoice counts instead)."""
-    require(actor, "limits.add_creditcheck")
-    check = CreditCheck.objects.select_for_update(of=("self",)).select_related("order").get(pk=check.pk)
-    if check.status not in (*HOLDING, CheckStatus.BLOCKED):
-        raise ValidationError(_("This order is already closed."))
-    before, check.status = check.status, status
-    check.save(update_fields=["status", "updated_at"])
-    if check.order is not None:
-        check.order.status = OrderStatus.INVOICED if status == CheckStatus.INVOICED else OrderStatus.CANCELLED
-        check.order.save(update_fields=["status"])
-    record_audit(actor, f"credit_check.{status}", check, {"status": [before, status]}, customer_id=check.customer_id)
-    return check
-
-
-
-@transaction.atomic
-def lapse_releases(today: dt.date | None = None) -> int:
-    """The daily job: a release not used by its last day lapses; the order is blocked again, its reservation ended."""
-    day = today or timezone.localdate()
-    lapsed = list(CreditCheck.objects.select_for_update(of=("self",)).select_related("order").filter(
-        status=CheckStatus.RELEASED, override_expires_on__lt=day))
-    for check in lapsed:
-        check.status = CheckStatus.BLOCKED
-        check.save(update_fields=["status", "updated_at"])
-        if check.order is not None:
-            check.order.status = OrderStatus.CANCELLED
-            check.order.save(update_fields=["status"])
-        record_audit(None, "credit_check.lapse", check, {"status": [CheckStatus.RELEASED, CheckStatus.BLOCKED]},
-                     _("The release ended on %(date)s.") % {"date": check.override_expires_on},
-                     customer_id=check.customer_id)
-    return len(lapsed)

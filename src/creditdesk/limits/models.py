@@ -108,6 +108,35 @@ class AuthorityBand(models.Model):
         return f"≤ {self.up_to or '∞'}: {self.roles} ×{self.approvals_required}"
 
 
+class Point(models.TextChoices):
+    ORDER = "order", _("Order")
+    SHIPMENT = "shipment", _("Shipment")
+    INVOICE = "invoice", _("Invoice")
+
+
+class CheckPoint(models.Model):
+    """Where in an order's life credit is checked, and which open-order parts count in exposure there.
+
+    Open invoices (less unallocated credit notes and cash) always count. Counting unshipped orders only from
+    shipment, for example, lets a bulk order delivered over months take credit as each delivery leaves.
+    """
+
+    point = models.CharField(_("check point"), max_length=10, choices=Point.choices, unique=True)
+    active = models.BooleanField(_("checks credit here"), default=True)
+    counts_unshipped = models.BooleanField(_("counts orders not yet shipped"), default=True)
+    counts_shipped = models.BooleanField(_("counts goods shipped, not yet invoiced"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("check point")
+        verbose_name_plural = _("check points")
+        constraints = [models.CheckConstraint(condition=~Q(point="order") | Q(active=True),
+                                              name="orders_are_always_checked")]
+
+    def __str__(self) -> str:
+        return self.get_point_display()
+
+
 class Decision(models.TextChoices):
     APPROVED = "approved", _("Approved")
     WATCH = "watch", _("Approved, watch")
@@ -146,6 +175,12 @@ class CreditCheck(models.Model):
                                     verbose_name=_("released or rejected by"))
     override_reason = models.CharField(_("reason"), max_length=300, blank=True)
     override_expires_on = models.DateField(_("release valid until"), null=True, blank=True)
+    point = models.CharField(_("check point"), max_length=10, choices=Point.choices, default=Point.ORDER)
+    pending_amount = MoneyField(_("amount waiting"), null=True, blank=True,
+                                help_text=_("The shipment or invoice held back by a blocked check."))
+    noted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("watch noted by"))
+    noted_at = models.DateTimeField(_("watch noted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,15 +5,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from creditdesk.core.types import Viewer
 from creditdesk.currencies.selectors import convert, functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.limits.models import CreditCheck, CreditLimit, LimitKind, LimitStatus
+from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitKind, LimitStatus
 
 REVIEW_WINDOW_DAYS = 30
+HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
 
 
 def in_force(on: dt.date) -> Q:
@@ -89,4 +90,11 @@ def review_queue(user: Viewer, today: dt.date) -> QuerySet[CreditLimit]:
 def visible_checks(user: Viewer) -> QuerySet[CreditCheck]:
     """Credit checks of the customers the user may see, newest first."""
     return (CreditCheck.objects.filter(customer__in=visible_customers(user))
-            .select_related("customer", "currency", "override_by").order_by("-created_at", "-pk"))
+            .select_related("customer", "currency", "override_by", "order").order_by("-created_at", "-pk"))
+
+
+def watch_list(user: Viewer) -> QuerySet[CreditCheck]:
+    """Open orders approved close to the limit that no analyst has noted yet; the user's own customers first."""
+    return (visible_checks(user).filter(decision=Decision.WATCH, status__in=HOLDING, noted_at__isnull=True)
+            .select_related("customer__analyst")
+            .order_by(Case(When(customer__analyst_id=user.pk, then=0), default=1), "-created_at", "-pk"))

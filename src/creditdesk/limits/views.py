@@ -1,4 +1,5 @@
-"""Limit pages: the customer file's limits tab, the approvals inbox, the review queue and the blocked-orders queue.
+"""Limit pages: the customer file's limits tab, the approvals inbox, the review queue, the blocked-orders queue and
+the analysts' list of orders approved to watch.
 
 Thin views over the limits services, checks and selectors. A refusal from a service (maker ≠ checker, an
 authority band, a missing reason) is said on the page the user came from; a missing permission is a 403.
@@ -22,9 +23,10 @@ from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import get_customer, visible_customers
 from creditdesk.limits import charts
-from creditdesk.limits.checks import reason_text, reject_check, release_check
+from creditdesk.limits.checks import reason_text
 from creditdesk.limits.forms import ApproveForm, BlockedFilterForm, LimitRequestForm, ReasonForm, ReleaseForm
 from creditdesk.limits.models import CheckStatus, CreditLimit, LimitStatus
+from creditdesk.limits.overrides import note_watch, reject_check, release_check
 from creditdesk.limits.selectors import (
     approvals_inbox,
     effective_limit,
@@ -32,6 +34,7 @@ from creditdesk.limits.selectors import (
     limit_position,
     review_queue,
     visible_checks,
+    watch_list,
 )
 from creditdesk.limits.services import approve_limit, place_hold, reject_limit, release_hold, request_limit
 from creditdesk.receivables.charts import serialise
@@ -227,3 +230,23 @@ def check_release(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def check_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     return decide_check(request, pk, release=False)
+
+
+# --- orders approved to watch ------------------------------------------------------------------------------------
+
+def watch(request: AuthedRequest) -> HttpResponse:
+    """Open orders approved close to the limit and not yet noted; the user's own customers come first."""
+    require(request.user, VIEW_CHECKS)
+    page = Paginator(watch_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "limits/watch.html", {"page": page, "noting": request.user.has_perm(ADD)})
+
+
+@require_POST
+def check_note(request: AuthedRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(visible_checks(request.user), pk=pk)
+    try:
+        note_watch(request.user, check)
+        messages.success(request, _("Order %(order)s noted.") % {"order": check.order_reference})
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    return redirect("limits:watch")

@@ -33,7 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Round, TruncMonth
+from django.db.models.functions import Coalesce, Greatest, Round, TruncMonth
 from django.db.models.lookups import Exact
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext as _
@@ -151,6 +151,7 @@ class Figures:
     unallocated_credit_notes: Decimal
     unallocated_cash: Decimal
     open_orders: Decimal
+    shipped_orders: Decimal
     overdue: Decimal
     aging: dict[str, Decimal]
     open_items: int
@@ -181,7 +182,8 @@ class CustomerFigures(Figures):
 
 
 def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, Decimal]]:
-    """One query: per currency, unallocated cash and credit notes as they stood on `as_of`, and open orders."""
+    """One query: per currency, unallocated cash and credit notes as they stood on `as_of`, open orders (what is
+    not yet invoiced of them) and the part of that already shipped."""
     counted = allocations_as_of(as_of)
     cash = (Payment.objects.filter(customer_id__in=customer_ids, received_on__lte=as_of)
             .annotate(used=allocated_sum("payment", counted)).order_by().values("currency_id")
@@ -189,10 +191,13 @@ def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, 
     notes = (CreditNote.objects.filter(customer_id__in=customer_ids, issued_on__lte=as_of)
              .annotate(used=allocated_sum("credit_note", counted)).order_by().values("currency_id")
              .annotate(kind=Value("credit_notes"), total=money_sum(F("amount") - F("used"))))
-    orders = (SalesOrder.objects.filter(customer_id__in=customer_ids, status=OrderStatus.OPEN, ordered_on__lte=as_of)
-              .order_by().values("currency_id").annotate(kind=Value("orders"), total=money_sum("amount")))
+    open_orders = SalesOrder.objects.filter(customer_id__in=customer_ids, status=OrderStatus.OPEN,
+                                            ordered_on__lte=as_of).order_by().values("currency_id")
+    orders = open_orders.annotate(kind=Value("orders"), total=money_sum(F("amount") - F("invoiced_amount")))
+    shipped = open_orders.annotate(kind=Value("shipped"), total=money_sum(
+        Greatest(F("shipped_amount") - F("invoiced_amount"), ZERO, output_field=MONEY)))
     result: dict[str, dict[str, Decimal]] = {}
-    for row in cash.union(notes, orders, all=True):
+    for row in cash.union(notes, orders, shipped, all=True):
         result.setdefault(row["currency_id"], {})[row["kind"]] = cents(row["total"])
     return result
 
@@ -215,7 +220,8 @@ def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
         figures = Figures(
             currency=currency, open_invoices=sum(amounts.values(), NOTHING),
             unallocated_credit_notes=other.get("credit_notes", NOTHING), unallocated_cash=other.get("cash", NOTHING),
-            open_orders=other.get("orders", NOTHING), overdue=sum(amounts.values(), NOTHING) - amounts[keys[0]],
+            open_orders=other.get("orders", NOTHING), shipped_orders=other.get("shipped", NOTHING),
+            overdue=sum(amounts.values(), NOTHING) - amounts[keys[0]],
             aging=amounts, open_items=row.get("open_items", 0),
             oldest_overdue_days=(as_of - row["oldest_due"]).days if row.get("oldest_due") else None,
         )
@@ -230,7 +236,7 @@ def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
     return CustomerFigures(
         currency=functional_currency(), open_invoices=total("open_invoices"),
         unallocated_credit_notes=total("unallocated_credit_notes"), unallocated_cash=total("unallocated_cash"),
-        open_orders=total("open_orders"), overdue=total("overdue"),
+        open_orders=total("open_orders"), shipped_orders=total("shipped_orders"), overdue=total("overdue"),
         aging={key: sum((cents(f.aging[key] * rates[f.currency]) for f in by_currency.values()), NOTHING)
                for key in keys},
         open_items=sum(f.open_items for f in by_currency.values()),
@@ -240,11 +246,18 @@ def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
 
 @dataclass(frozen=True)
 class CreditPosition:
-    """What an order credit check weighs, in the functional currency."""
+    """What an order credit check weighs, in the functional currency; `exposure` counts every open order."""
 
     exposure: Decimal
     overdue: Decimal
     oldest_overdue_days: int | None
+    unshipped_orders: Decimal = NOTHING
+    shipped_orders: Decimal = NOTHING
+
+    def exposure_counting(self, unshipped: bool, shipped: bool) -> Decimal:
+        """The exposure a check point weighs: open receivables plus only the order parts it counts."""
+        return (self.exposure - (NOTHING if unshipped else self.unshipped_orders)
+                - (NOTHING if shipped else self.shipped_orders))
 
 
 def credit_position(customer_ids: list[int], today: date) -> CreditPosition:
@@ -258,17 +271,19 @@ def credit_position(customer_ids: list[int], today: date) -> CreditPosition:
     sums = {row["currency_id"]: row for row in open_sums(invoices.filter(invoice_date__lte=today), ["currency_id"],
                                                            measures)}
     balances = other_balances(customer_ids, today)
-    exposure = overdue = NOTHING
+    exposure = overdue = unshipped = shipped = NOTHING
     for currency in sums.keys() | balances.keys():
         row, other = sums.get(currency, {}), balances.get(currency, {})
-        own = (row.get("open", NOTHING) - other.get("credit_notes", NOTHING) - other.get("cash", NOTHING)
-               + other.get("orders", NOTHING))
+        orders, delivered = other.get("orders", NOTHING), other.get("shipped", NOTHING)
+        own = row.get("open", NOTHING) - other.get("credit_notes", NOTHING) - other.get("cash", NOTHING) + orders
         late = row.get("overdue", NOTHING)
-        if own or late:
+        if own or late or orders:
             rate = rate_on(currency, today)
             exposure, overdue = exposure + cents(own * rate), overdue + cents(late * rate)
+            unshipped += cents((orders - delivered) * rate)
+            shipped += cents(delivered * rate)
     oldest = invoices.filter(status=InvoiceStatus.OPEN, due_date__lt=today).aggregate(day=Min("due_date"))["day"]
-    return CreditPosition(exposure, overdue, (today - oldest).days if oldest else None)
+    return CreditPosition(exposure, overdue, (today - oldest).days if oldest else None, unshipped, shipped)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
@@ -163,11 +163,13 @@ class Allocation(models.Model):
 
 
 class SalesOrder(LedgerItem):
-    """An order accepted but not yet invoiced: it counts towards exposure until it is."""
+    """An order accepted but not yet invoiced: what is not invoiced counts towards exposure, shipped or not."""
 
     number = models.CharField(_("order number"), max_length=40)
     ordered_on = models.DateField(_("order date"))
     amount = MoneyField(_("amount"))
+    shipped_amount = MoneyField(_("shipped"), default=0)
+    invoiced_amount = MoneyField(_("invoiced"), default=0)
     expected_invoice_date = models.DateField(_("expected invoice date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN)
 
@@ -180,6 +182,9 @@ class SalesOrder(LedgerItem):
             models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
                                     name="order_external_id_per_source"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="order_amount_positive"),
+            models.CheckConstraint(condition=Q(shipped_amount__gte=0, shipped_amount__lte=F("amount"),
+                                               invoiced_amount__gte=0, invoiced_amount__lte=F("amount")),
+                                   name="order_shipped_and_invoiced_within_amount"),
         ]
         indexes = [models.Index(fields=["customer", "status"])]
 

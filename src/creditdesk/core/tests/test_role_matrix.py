@@ -5,14 +5,22 @@ CFOs and auditors read everything; only admins, credit managers and analysts kee
 anonymous callers are sent to the login page, or get 401 from the API.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from creditdesk.accounts.roles import ROLES
 from creditdesk.accounts.services import create_api_token
 from creditdesk.customers.services import upload_document
+from creditdesk.limits.checks import check_order
+from creditdesk.limits.models import CreditLimit, LimitStatus
+from creditdesk.limits.services import request_limit
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
+
+CREDIT_KEYS = ("reserved", "watched", "blocked", "requested")
 
 KEEPERS = {"admin", "credit_manager", "credit_analyst"}
 READERS = KEEPERS | {"cfo", "auditor"}
@@ -21,6 +29,10 @@ RATE_SETTERS = {"admin", "credit_manager"}
 LIMIT_APPROVERS = KEEPERS | {"cfo"}
 CHECK_READERS = READERS | {"sales"}
 ALL = set(ROLES)
+
+
+RELEASERS = {"admin", "credit_manager"}
+BAND_ROLES = {"credit_analyst", "credit_manager"}  # the default band for small limits names these two roles
 
 
 def allowed(roles: set[str], yes: int, no: int = 403) -> dict[str, int]:
@@ -39,7 +51,21 @@ def world(db):
         upload = SimpleUploadedFile("licence.pdf", b"%PDF-1.4 test", content_type="application/pdf")
         docs[customer.pk] = upload_document(manager, customer, upload, {"doc_type": "business_licence",
                                                                         "title": "Licence"}).pk
-    return {"users": users, "own": own, "other": other, "docs": docs}
+    return {"users": users, "own": own, "other": other, "docs": docs, **credit_of(manager, own)}
+
+
+def credit_of(manager, own) -> dict[str, int]:
+    """The own customer's limit of 100,000 with checks in every state a transition starts from, and a request."""
+    CreditLimit.objects.create(customer=own, amount=Decimal("100000.00"), currency_id="CNY",
+                               valid_from=timezone.localdate(), status=LimitStatus.ACTIVE, justification="test",
+                               requested_by=manager, approver_roles="credit_manager")
+    requester = UserFactory(username="asker", role="credit_analyst")
+    return {"reserved": check_order(manager, own, "SO-R", Decimal("10.00"), "CNY").pk,
+            "watched": check_order(manager, own, "SO-W", Decimal("89990.00"), "CNY").pk,
+            "blocked": check_order(manager, own, "SO-B", Decimal("200000.00"), "CNY").pk,
+            "requested": request_limit(requester, own, {
+                "amount": Decimal("1000.00"), "currency_id": "CNY", "valid_from": timezone.localdate(),
+                "justification": "More room."}).pk}
 
 
 def web(world, role: str) -> Client:
@@ -67,6 +93,7 @@ PAGES = [
     ("/limits/approvals/", allowed(LIMIT_APPROVERS, 200)),
     ("/limits/reviews/", allowed(ALL, 200)),
     ("/limits/blocked-orders/", allowed(CHECK_READERS, 200)),
+    ("/limits/watch/", allowed(CHECK_READERS, 200)),
     ("/customers/{own}/edit", allowed(KEEPERS, 200)),
     ("/customers/{other}/edit", {**allowed(KEEPERS, 200), "sales": 404}),
     ("/audit/", allowed(READERS, 200)),
@@ -88,7 +115,7 @@ PAGES = [
 
 def fill(url: str, world) -> str:
     return url.format(own=world["own"].pk, other=world["other"].pk, own_doc=world["docs"][world["own"].pk],
-                      other_doc=world["docs"][world["other"].pk])
+                      other_doc=world["docs"][world["other"].pk], **{key: world[key] for key in CREDIT_KEYS})
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
@@ -124,6 +151,15 @@ WRITES = [
      allowed(KEEPERS, 302)),
     ("post", "/limits/customers/{own}/hold", lambda n: {"reason": "Cheque bounced."},
      allowed(KEEPERS, 302)),
+    ("post", "/limits/customers/{own}/request",
+     lambda n: {"kind": "standard", "amount": "5000.00", "currency": "CNY", "valid_from": "2026-11-29",
+                "justification": "More room."}, allowed(KEEPERS, 302)),
+    ("post", "/limits/{requested}/approve", lambda n: {"comment": "ok"}, allowed(LIMIT_APPROVERS, 302)),
+    ("post", "/limits/{requested}/reject", lambda n: {"reason": "Too early."}, allowed(LIMIT_APPROVERS, 302)),
+    ("post", "/limits/blocked-orders/{blocked}/release", lambda n: {"reason": "Guarantee."},
+     allowed(RELEASERS, 302)),
+    ("post", "/limits/blocked-orders/{blocked}/reject", lambda n: {"reason": "Risky."}, allowed(RELEASERS, 302)),
+    ("post", "/limits/watch/{watched}/note", lambda n: {}, allowed(KEEPERS, 302)),
     ("post", "/currencies/", lambda n: {"currency": "USD", "rate_date": "2026-11-27", "rate": "7.1234"},
      allowed(RATE_SETTERS, 302)),
 ]
@@ -180,6 +216,18 @@ API = [
     ("get", "/api/credit-checks/", None, allowed(CHECK_READERS, 200)),
     ("post", "/api/credit-checks/", {"customer": "{own}", "order_reference": "SO-1", "amount": "10.00"},
      allowed(KEEPERS, 200)),
+    ("get", "/api/credit-checks/{reserved}", None, allowed(CHECK_READERS, 200)),
+    ("get", "/api/credit-checks/?watch=true", None, allowed(CHECK_READERS, 200)),
+    ("post", "/api/credit-checks/{reserved}/ship", {"amount": "5.00"}, allowed(KEEPERS, 200)),
+    ("post", "/api/credit-checks/{reserved}/invoice", {}, allowed(KEEPERS, 200)),
+    ("post", "/api/credit-checks/{reserved}/cancel", None, allowed(KEEPERS, 200)),
+    ("post", "/api/credit-checks/{watched}/note", None, allowed(KEEPERS, 200)),
+    ("post", "/api/credit-checks/{blocked}/release", {"reason": "Guarantee."}, allowed(RELEASERS, 200)),
+    ("post", "/api/credit-checks/{blocked}/reject", {"reason": "Risky."}, allowed(RELEASERS, 200)),
+    ("get", "/api/limits/{requested}", None, allowed(ALL, 200)),
+    ("post", "/api/limits/{requested}/approve", {"comment": "ok"}, allowed(BAND_ROLES, 200)),
+    ("post", "/api/limits/{requested}/reject", {"reason": "Too early."}, allowed(BAND_ROLES, 200)),
+    ("post", "/api/limits/{requested}/withdraw", {"reason": "Not needed."}, allowed(KEEPERS, 200)),
 ]
 
 

@@ -41,7 +41,8 @@ def test_the_erp_gets_a_decision_with_reasons_and_figures(analyst, customer):
         "decision": "blocked", "status": "blocked",
         "reasons": [{"code": "over_limit", "text": "The order is more than the available credit of 100,000.00 CNY."}],
         "limit": "100000.00", "exposure": "0.00", "available": "100000.00", "functional_currency": "CNY",
-        "override_reason": ""}
+        "point": "order", "pending_amount": None, "shipped": "0.00", "invoiced": "0.00", "override_reason": "",
+        "noted": False}
 
 
 def test_the_reasons_come_in_the_callers_language(analyst, customer):
@@ -104,3 +105,49 @@ def test_a_limit_requested_and_approved_over_the_api(analyst, manager, db):
         "active", [("wang.manager", "credit_manager")])
     history = client_for(manager).get("/api/limits/?customer=SAP-9").json()
     assert [(item["amount"], item["status"]) for item in history["items"]] == [("2000000.00", "active")]
+
+
+def test_the_erp_ships_and_invoices_an_order_in_parts(analyst, customer):
+    erp = client_for(analyst)
+    check_id = post_check(erp, amount="50000.00").json()["id"]
+    shipped = erp.post(f"/api/credit-checks/{check_id}/ship", {"amount": "20000.00"}, content_type="application/json")
+    assert {k: shipped.json()[k] for k in ("status", "point", "shipped", "invoiced")} == {
+        "status": "reserved", "point": "shipment", "shipped": "20000.00", "invoiced": "0.00"}
+    invoiced = erp.post(f"/api/credit-checks/{check_id}/invoice", {}, content_type="application/json")
+    assert {k: invoiced.json()[k] for k in ("status", "point", "shipped", "invoiced")} == {
+        "status": "invoiced", "point": "invoice", "shipped": "20000.00", "invoiced": "50000.00"}
+
+
+def test_a_shipment_beyond_the_order_is_refused_with_the_amount_left(analyst, customer):
+    erp = client_for(analyst)
+    check_id = post_check(erp, amount="500.00").json()["id"]
+    response = erp.post(f"/api/credit-checks/{check_id}/ship", {"amount": "600.00"}, content_type="application/json")
+    assert (response.status_code, response.json()) == (
+        422, {"detail": "Between 0.01 and the 500.00 left to ship.",
+              "errors": {"amount": ["Between 0.01 and the 500.00 left to ship."]}})
+
+
+def test_a_shipment_stopped_by_a_hold_waits_in_the_queue(analyst, customer):
+    erp = client_for(analyst)
+    check_id = post_check(erp, amount="500.00").json()["id"]
+    type(customer).objects.filter(pk=customer.pk).update(status=CustomerStatus.ON_HOLD)
+    held = erp.post(f"/api/credit-checks/{check_id}/ship", {}, content_type="application/json").json()
+    assert {k: held[k] for k in ("decision", "status", "point", "pending_amount", "shipped")} == {
+        "decision": "blocked", "status": "blocked", "point": "shipment", "pending_amount": "500.00",
+        "shipped": "0.00"}
+    queue = erp.get("/api/credit-checks/?status=blocked").json()
+    assert [item["id"] for item in queue["items"]] == [check_id]
+
+
+def test_the_watch_list_holds_orders_approved_to_watch_until_noted(analyst, customer):
+    erp = client_for(analyst)
+    post_check(erp, amount="10.00", order_reference="SO-0")
+    watched = post_check(erp, amount="89990.00").json()
+    assert watched["decision"] == "watch"
+    assert [item["id"] for item in erp.get("/api/credit-checks/?watch=true").json()["items"]] == [watched["id"]]
+    noted = erp.post(f"/api/credit-checks/{watched['id']}/note")
+    assert (noted.status_code, noted.json()["noted"]) == (200, True)
+    assert erp.get("/api/credit-checks/?watch=true").json()["items"] == []
+    again = erp.post(f"/api/credit-checks/{watched['id']}/note")
+    assert (again.status_code, again.json()) == (422, {
+        "detail": "This order was already noted.", "errors": {"__all__": ["This order was already noted."]}})

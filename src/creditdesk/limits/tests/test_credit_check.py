@@ -14,15 +14,10 @@ from django.utils import timezone, translation
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.choices import CustomerStatus
-from creditdesk.limits.checks import (
-    check_order,
-    close_check,
-    lapse_releases,
-    reason_text,
-    reject_check,
-    release_check,
-)
-from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, LimitKind, LimitStatus
+from creditdesk.limits.checks import check_order, reason_text
+from creditdesk.limits.fulfilment import cancel_check
+from creditdesk.limits.models import CreditCheck, CreditLimit, LimitKind, LimitStatus
+from creditdesk.limits.overrides import lapse_releases, reject_check, release_check
 from creditdesk.receivables.models import OrderStatus, SalesOrder
 from creditdesk.receivables.services import record_invoice
 from creditdesk.testing.factories import CustomerFactory, UserFactory
@@ -176,15 +171,15 @@ def test_a_rejected_order_keeps_its_reason_and_reserves_nothing(analyst, manager
     assert (rejected.status, rejected.override_reason, SalesOrder.objects.count()) == ("rejected", "Too much risk.", 0)
 
 
-def test_cancelling_or_invoicing_an_order_ends_its_reservation(analyst, customer):
-    close_check(analyst, check(analyst, customer, "SO-1", "50000.00"), CheckStatus.CANCELLED)
+def test_cancelling_an_order_ends_its_reservation(analyst, customer):
+    cancel_check(analyst, check(analyst, customer, "SO-1", "50000.00"))
     assert SalesOrder.objects.get().status == OrderStatus.CANCELLED
     assert check(analyst, customer, "SO-2", "100000.00").decision == "watch"
 
 
 def test_a_cancelled_order_reopened_is_checked_again(analyst, customer):
     """SO-1 cancelled, then SO-2 takes the whole limit: SO-1 coming back no longer fits."""
-    close_check(analyst, check(analyst, customer, "SO-1", "50000.00"), CheckStatus.CANCELLED)
+    cancel_check(analyst, check(analyst, customer, "SO-1", "50000.00"))
     check(analyst, customer, "SO-2", "100000.00")
     reopened = check(analyst, customer, "SO-1", "50000.00")
     assert (reopened.decision, codes(reopened)) == ("blocked", ["over_limit"])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.limits.checks import check_order
-from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, LimitStatus
+from creditdesk.limits.models import CheckPoint, CheckStatus, CreditCheck, CreditLimit, LimitStatus
 from creditdesk.limits.services import request_limit
 from creditdesk.receivables.services import record_invoice, record_order
 from creditdesk.testing.clients import signed_in
@@ -205,3 +205,31 @@ def test_an_anonymous_post_changes_nothing(limit):
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     limit.customer.refresh_from_db()
     assert limit.customer.status == CustomerStatus.ACTIVE
+
+
+def test_orders_approved_to_watch_wait_for_an_analyst_with_their_own_customers_first(analyst, manager, limit):
+    """Exposure 50,000 of 100,000: an order of 45,000 takes it to 95 %, past the 90 % watch share."""
+    mine = CustomerFactory(code="C000009", analyst=analyst)
+    CreditLimit.objects.create(customer=mine, amount=D("1000.00"), currency_id="CNY", valid_from=limit.valid_from,
+                               justification="test", requested_by=manager, approver_roles="credit_manager",
+                               status=LimitStatus.ACTIVE)
+    theirs = check_order(manager, limit.customer, "SO-9", D("45000.00"), "CNY")
+    own = check_order(manager, mine, "SO-10", D("950.00"), "CNY")
+    page = signed_in(analyst).get("/limits/watch/")
+    assert [check.pk for check in page.context["page"]] == [own.pk, theirs.pk]
+    response = signed_in(analyst).post(f"/limits/watch/{own.pk}/note")
+    assert response.status_code == 302
+    assert [check.pk for check in signed_in(analyst).get("/limits/watch/").context["page"]] == [theirs.pk]
+    assert AuditEntry.objects.filter(action="credit_check.note", actor=analyst).count() == 1
+
+
+def test_the_administrator_changes_a_check_point_in_the_admin_site_and_it_is_audited(db):
+    admin = UserFactory(username="root.admin", role="admin", is_staff=True)
+    response = signed_in(admin).post(
+        f"/admin/limits/checkpoint/{CheckPoint.objects.get(point='shipment').pk}/change/",
+        {"active": "on", "counts_shipped": "on"})
+    assert response.status_code == 302
+    assert CheckPoint.objects.values_list("active", "counts_unshipped", "counts_shipped").get(point="shipment") == (
+        True, False, True)
+    entry = AuditEntry.objects.get(action="policy.update")
+    assert (entry.actor, entry.changes) == (admin, {"counts_unshipped": [True, False]})

@@ -1,0 +1,79 @@
+"""Reading financial statements: a customer's history with its ratios, and where the latest figures stand
+among the customer's industry peers across the portfolio."""
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from creditdesk.assessment.financials import AltmanZ, Ratios, altman_z, percentile_rank, ratios
+from creditdesk.assessment.models import FinancialStatement
+from creditdesk.customers.models import Customer
+
+# The ratios a credit committee compares with the industry; growth needs two periods, so it is left out.
+PEER_RATIOS = ("current_ratio", "quick_ratio", "cash_ratio", "debt_ratio", "equity_ratio", "gross_margin",
+               "ebit_margin", "net_margin", "return_on_assets", "asset_turnover", "receivables_days",
+               "interest_coverage", "z_score")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One statement with its ratios (growth against the previous period of the same length) and Z''."""
+
+    statement: FinancialStatement
+    ratios: Ratios
+    altman: AltmanZ
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A ratio of the customer, its percentile among the peers that have it, and how many peers that is."""
+
+    value: Decimal | None
+    percentile: Decimal | None
+    peers: int
+
+
+def statement_history(customer: Customer) -> QuerySet[FinancialStatement]:
+    """Every statement of the customer, newest period first."""
+    return (FinancialStatement.objects.filter(customer=customer).select_related("currency", "entered_by")
+            .order_by("-period_end"))
+
+
+def analysed_history(customer: Customer) -> list[Analysis]:
+    """The history over the years, each period's ratios beside it, in one query."""
+    statements = list(statement_history(customer))
+    return [Analysis(s, ratios(s, previous_of(s, statements[i + 1:])), altman_z(s)) for i, s in enumerate(statements)]
+
+
+def previous_of(statement: FinancialStatement, older: list[FinancialStatement]) -> FinancialStatement | None:
+    """The latest earlier statement covering as many months: a year against the year before."""
+    return next((s for s in older if s.period_months == statement.period_months), None)
+
+
+def key_figures(statement: FinancialStatement) -> dict[str, Decimal | None]:
+    """The peer ratios of one statement by name, Z'' among them."""
+    figures = {**asdict(ratios(statement)), "z_score": altman_z(statement).z}
+    return {name: figures[name] for name in PEER_RATIOS}
+
+
+def latest_statements() -> QuerySet[FinancialStatement]:
+    """Each customer's most recent statement, chosen in the database."""
+    newest = (FinancialStatement.objects.filter(customer=OuterRef("customer")).order_by("-period_end")
+              .values("period_end")[:1])
+    return FinancialStatement.objects.filter(period_end=Subquery(newest))
+
+
+def industry_percentiles(customer: Customer) -> dict[str, Standing]:
+    """Each key ratio of the customer's latest statement against the latest statements of every customer in the
+    same industry (the customer included), in two queries; empty without a statement or an industry."""
+    own = statement_history(customer).first()
+    if own is None or not customer.industry:
+        return {}
+    peers = [key_figures(s) for s in latest_statements().filter(customer__industry=customer.industry)]
+    mine = key_figures(own)
+    standings = {}
+    for name in PEER_RATIOS:
+        values = [value for figures in peers if (value := figures[name]) is not None]
+        standings[name] = Standing(mine[name], percentile_rank(mine[name], values), len(values))
+    return standings
