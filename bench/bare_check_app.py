@@ -22,8 +22,8 @@ SELECT (SELECT coalesce(sum(gross_amount), 0) FROM receivables_invoice WHERE cus
 """
 RESERVE = """
 INSERT INTO receivables_salesorder (customer_id, currency_id, source, external_id, created_at, number, ordered_on,
-    amount, status)
-VALUES (%(c)s, 'CNY', 'bare', %(ref)s, now(), %(ref)s, current_date, %(amount)s, 'open')
+    amount, shipped_amount, invoiced_amount, status)
+VALUES (%(c)s, 'CNY', 'bare', %(ref)s, now(), %(ref)s, current_date, %(amount)s, 0, 0, 'open')
 """
 connection: psycopg.Connection[Any] | None = None
 

@@ -31,7 +31,12 @@ def fresh_postgres(name: str) -> str:
 
 def django_on_fresh_postgres(name: str) -> str:
     """A fresh database, Django set up against it and migrated, files in a temporary folder; returns its URL."""
-    url = fresh_postgres(name)
+    return django_on_existing_postgres(name, fresh_postgres(name))
+
+
+def django_on_existing_postgres(name: str, url: str = "") -> str:
+    """Django set up against a database that exists (and migrated); returns its URL."""
+    url = url or f"{PG_SERVER}/{name}"
     os.environ.update(DATABASE_URL=url, CREDITDESK_VAR=tempfile.mkdtemp(prefix="creditdesk-bench-"),
                       DJANGO_SETTINGS_MODULE="creditdesk.settings")
     import django

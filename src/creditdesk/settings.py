@@ -172,6 +172,8 @@ CREDITDESK_FUNCTIONAL_CURRENCY = os.environ.get("CREDITDESK_FUNCTIONAL_CURRENCY"
 CREDITDESK_OVERDUE_TOLERANCE_DAYS = int(os.environ.get("CREDITDESK_OVERDUE_TOLERANCE_DAYS", "30"))
 CREDITDESK_OVERDUE_TOLERANCE_AMOUNT = os.environ.get("CREDITDESK_OVERDUE_TOLERANCE_AMOUNT", "0")
 CREDITDESK_WATCH_SHARE = os.environ.get("CREDITDESK_WATCH_SHARE", "0.9")
+# days an expired standard limit still stands while it is reviewed; 0: an expired limit leaves no credit at all
+CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS = int(os.environ.get("CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS", "0"))
 CREDITDESK_AGING_CUTOFFS = tuple(int(days) for days in os.environ.get(
     "CREDITDESK_AGING_CUTOFFS", "30,60,90,180,365").split(","))
 CREDITDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CREDITDESK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

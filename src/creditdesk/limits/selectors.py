@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, Q, QuerySet, When
 
 from creditdesk.core.types import Viewer
@@ -25,7 +26,19 @@ def effective_limit(customer: Customer, on: dt.date) -> CreditLimit | None:
     """The customer's own limit on a day: a temporary limit in force wins over the standard one; None: no credit."""
     limits = CreditLimit.objects.filter(in_force(on), customer=customer,
                                         kind__in=[LimitKind.TEMPORARY, LimitKind.STANDARD])
-    return min(limits, key=lambda limit: (limit.kind != LimitKind.TEMPORARY, -limit.pk), default=None)
+    found = min(limits, key=lambda limit: (limit.kind != LimitKind.TEMPORARY, -limit.pk), default=None)
+    return found or in_grace(customer, on)
+
+
+def in_grace(customer: Customer, on: dt.date) -> CreditLimit | None:
+    """The policy may let an expired standard limit stand for some days after its end, while it is reviewed."""
+    days = settings.CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS
+    if not days:
+        return None
+    return (CreditLimit.objects.filter(customer=customer, kind=LimitKind.STANDARD,
+                                       status__in=[LimitStatus.ACTIVE, LimitStatus.EXPIRED],
+                                       valid_to__lt=on, valid_to__gte=on - dt.timedelta(days=days))
+            .order_by("-valid_to", "-pk").first())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from creditdesk.core.permissions import require
+from creditdesk.core.templatetags.creditdesk import person
 from creditdesk.core.types import AuthedRequest, Viewer
+from creditdesk.core.xlsx import xlsx_response
 from creditdesk.currencies.selectors import MissingExchangeRate, functional_currency
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
@@ -25,7 +28,7 @@ from creditdesk.customers.selectors import get_customer, visible_customers
 from creditdesk.limits import charts
 from creditdesk.limits.checks import reason_text
 from creditdesk.limits.forms import ApproveForm, BlockedFilterForm, LimitRequestForm, ReasonForm, ReleaseForm
-from creditdesk.limits.models import CheckStatus, CreditLimit, LimitStatus
+from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, LimitStatus
 from creditdesk.limits.overrides import note_watch, reject_check, release_check
 from creditdesk.limits.selectors import (
     approvals_inbox,
@@ -193,12 +196,28 @@ def blocked_orders(request: AuthedRequest) -> HttpResponse:
     require(request.user, VIEW_CHECKS)
     form = BlockedFilterForm(request.GET)
     status = (form.cleaned_data.get("status") if form.is_valid() else "") or CheckStatus.BLOCKED
-    page = Paginator(visible_checks(request.user).filter(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    checks = visible_checks(request.user).filter(status=status)
+    if request.GET.get("format") == "xlsx":
+        return checks_workbook(checks, status)
+    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(check, [reason_text(reason) for reason in check.reasons]) for check in page]
     return render(request, "limits/blocked_orders.html", {
         "form": form, "page": page, "rows": rows, "status": status, "query": f"status={status}",
         "deciding": status == CheckStatus.BLOCKED and request.user.has_perm(RELEASE),
     })
+
+
+def checks_workbook(checks: QuerySet[CreditCheck], status: str) -> HttpResponse:
+    """The queue as a workbook; with the released ones it is the report of overrides: who, why, until when."""
+    headers = [_("Checked at"), _("Customer number"), _("Customer"), _("Order reference"), _("Check point"),
+               _("Amount"), _("Currency"), _("Exposure"), _("Limit"), _("Available"), _("Reasons"), _("Status"),
+               _("Released or rejected by"), _("Reason"), _("Valid until")]
+    rows = ([check.created_at, check.customer.code, check.customer.name, check.order_reference,
+             check.get_point_display(), check.amount, check.currency_id, check.exposure, check.limit_amount,
+             check.available, "; ".join(reason_text(reason) for reason in check.reasons), check.get_status_display(),
+             person(check.override_by) if check.override_by else "", check.override_reason,
+             check.override_expires_on] for check in checks.iterator(chunk_size=2000))
+    return xlsx_response(f"credit-checks-{status}-{timezone.localdate()}.xlsx", _("Credit checks"), headers, rows)
 
 
 def decide_check(request: AuthedRequest, pk: int, release: bool) -> HttpResponse:

@@ -8,6 +8,7 @@ looped over in Python.
 """
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,6 +39,7 @@ from django.db.models.lookups import Exact
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext as _
 
+from creditdesk.core.prepared import prepared_rows
 from creditdesk.currencies.selectors import functional_currency, rate_on
 from creditdesk.receivables.aging import aging, buckets, open_as_of
 from creditdesk.receivables.models import (
@@ -50,7 +52,7 @@ from creditdesk.receivables.models import (
     SalesOrder,
 )
 from creditdesk.receivables.selectors import MONEY, ZERO, active_allocations, allocated_sum, allocations_as_of, cents
-from creditdesk.receivables.sums import Measure, issued_by, open_sums, overdue_on
+from creditdesk.receivables.sums import Measure, billed, issued_by, net, overdue_on, settled
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -181,9 +183,9 @@ class CustomerFigures(Figures):
     by_currency: dict[str, Figures]
 
 
-def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, Decimal]]:
-    """One query: per currency, unallocated cash and credit notes as they stood on `as_of`, open orders (what is
-    not yet invoiced of them) and the part of that already shipped."""
+def balances_query(customer_ids: list[int], as_of: date) -> QuerySet[Any]:
+    """Per currency, unallocated cash and credit notes as they stood on `as_of`, open orders (what is not yet
+    invoiced of them) and the part of that already shipped: one query, a row per kind and currency."""
     counted = allocations_as_of(as_of)
     cash = (Payment.objects.filter(customer_id__in=customer_ids, received_on__lte=as_of)
             .annotate(used=allocated_sum("payment", counted)).order_by().values("currency_id")
@@ -196,10 +198,20 @@ def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, 
     orders = open_orders.annotate(kind=Value("orders"), total=money_sum(F("amount") - F("invoiced_amount")))
     shipped = open_orders.annotate(kind=Value("shipped"), total=money_sum(
         Greatest(F("shipped_amount") - F("invoiced_amount"), ZERO, output_field=MONEY)))
+    return cash.union(notes, orders, shipped, all=True)
+
+
+def by_kind(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Decimal]]:
+    """The balances' rows as currency → kind → amount."""
     result: dict[str, dict[str, Decimal]] = {}
-    for row in cash.union(notes, orders, shipped, all=True):
+    for row in rows:
         result.setdefault(row["currency_id"], {})[row["kind"]] = cents(row["total"])
     return result
+
+
+def other_balances(customer_ids: list[int], as_of: date) -> dict[str, dict[str, Decimal]]:
+    """Unallocated cash and credit notes, open and shipped orders, per currency (see `balances_query`)."""
+    return by_kind(balances_query(customer_ids, as_of))
 
 
 def customer_figures(customer_ids: list[int], as_of: date) -> CustomerFigures:
@@ -260,17 +272,37 @@ class CreditPosition:
                 - (NOTHING if shipped else self.shipped_orders))
 
 
+def position_measures(today: date) -> dict[str, Measure]:
+    return {"open": Measure(issued_by(today), today), "overdue": Measure(overdue_on(today), today)}
+
+
+def position_billed(ids: list[int], today: date) -> QuerySet[Any]:
+    return billed(live_invoices(ids).filter(invoice_date__lte=today), ["currency_id"], position_measures(today))
+
+
+def position_settled(ids: list[int], today: date) -> QuerySet[Any]:
+    return settled(live_invoices(ids).filter(invoice_date__lte=today), ["currency_id"], position_measures(today))
+
+
+def oldest_overdue(ids: list[int], today: date) -> QuerySet[Any]:
+    """The oldest due date among invoices still open and past due (the status says what is open today)."""
+    return (live_invoices(ids).filter(status=InvoiceStatus.OPEN, due_date__lt=today).order_by()
+            .values("customer_id").annotate(day=Min("due_date")))
+
+
 def credit_position(customer_ids: list[int], today: date) -> CreditPosition:
     """Exposure and overdue today in four small queries, instead of the customer file's full figures.
 
-    The oldest overdue invoice is read from the invoice status (open until fully allocated), which is
-    what it is today; `customer_figures` works it out for any past date.
+    It runs for every order, so its queries are compiled once per connection (`core.prepared`). The oldest
+    overdue invoice is read from the invoice status (open until fully allocated), which is what it is today;
+    `customer_figures` works it out for any past date.
     """
-    invoices = live_invoices(customer_ids)
-    measures = {"open": Measure(issued_by(today), today), "overdue": Measure(overdue_on(today), today)}
-    sums = {row["currency_id"]: row for row in open_sums(invoices.filter(invoice_date__lte=today), ["currency_id"],
-                                                           measures)}
-    balances = other_balances(customer_ids, today)
+    values: dict[str, Any] = {"ids": list(customer_ids), "today": today}
+    billed_rows = prepared_rows("position.billed", position_billed, values)
+    settled_rows = prepared_rows("position.settled", position_settled, values) if billed_rows else []
+    sums = {row["currency_id"]: row for row in net(billed_rows, settled_rows, ["currency_id"],
+                                                   position_measures(today))}
+    balances = by_kind(prepared_rows("position.balances", lambda ids, today: balances_query(ids, today), values))
     exposure = overdue = unshipped = shipped = NOTHING
     for currency in sums.keys() | balances.keys():
         row, other = sums.get(currency, {}), balances.get(currency, {})
@@ -282,7 +314,7 @@ def credit_position(customer_ids: list[int], today: date) -> CreditPosition:
             exposure, overdue = exposure + cents(own * rate), overdue + cents(late * rate)
             unshipped += cents((orders - delivered) * rate)
             shipped += cents(delivered * rate)
-    oldest = invoices.filter(status=InvoiceStatus.OPEN, due_date__lt=today).aggregate(day=Min("due_date"))["day"]
+    oldest = min((row["day"] for row in prepared_rows("position.oldest", oldest_overdue, values)), default=None)
     return CreditPosition(exposure, overdue, (today - oldest).days if oldest else None, unshipped, shipped)
 
 

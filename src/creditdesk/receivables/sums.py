@@ -48,22 +48,41 @@ def issued_between(first: dt.date, last: dt.date) -> Condition:
     return lambda via: Q(**{f"{via}invoice_date__gte": first, f"{via}invoice_date__lte": last})
 
 
-def open_sums(invoices: QuerySet[Invoice], keys: list[str], measures: dict[str, Measure]) -> list[dict[str, Any]]:
-    """Per group of `keys` (invoice fields such as currency_id or customer__country), every measure: two queries."""
-    billed = invoices.order_by().values(*keys).annotate(**{
+def billed(invoices: QuerySet[Invoice], keys: list[str], measures: dict[str, Measure]) -> QuerySet[Any]:
+    """Per group of `keys`, each measure's gross amounts: the first of the two queries."""
+    return invoices.order_by().values(*keys).annotate(**{
         name: Sum(Case(When(m.invoices(""), then="gross_amount"), default=ZERO, output_field=MONEY))
         for name, m in measures.items()})
-    rows = {tuple(row[key] for key in keys): dict(row) for row in billed}
-    reducing = {name: m for name, m in measures.items() if m.open_on is not None}
-    if not reducing or not rows:
-        return list(rows.values())
-    settled = Allocation.objects.filter(invoice__in=invoices).order_by().values(
+
+
+def reducing(measures: dict[str, Measure]) -> dict[str, Measure]:
+    """The measures that are open amounts, so their allocations are taken off."""
+    return {name: m for name, m in measures.items() if m.open_on is not None}
+
+
+def settled(invoices: QuerySet[Invoice], keys: list[str], measures: dict[str, Measure]) -> QuerySet[Any]:
+    """Per group of `keys`, the allocations standing on each open measure's day: the second query."""
+    return Allocation.objects.filter(invoice__in=invoices).order_by().values(
         *(f"invoice__{key}" for key in keys)).annotate(**{
             name: Sum(Case(When(m.invoices("invoice__") & standing_on(m.open_on), then="amount"),  # type: ignore[arg-type]
                            default=ZERO, output_field=MONEY))
-            for name, m in reducing.items()})
-    for row in settled:
+            for name, m in reducing(measures).items()})
+
+
+def net(billed_rows: list[dict[str, Any]], settled_rows: list[dict[str, Any]], keys: list[str],
+        measures: dict[str, Measure]) -> list[dict[str, Any]]:
+    """Gross less allocations, group by group."""
+    rows = {tuple(row[key] for key in keys): dict(row) for row in billed_rows}
+    for row in settled_rows:
         group = rows[tuple(row[f"invoice__{key}"] for key in keys)]
-        for name in reducing:
+        for name in reducing(measures):
             group[name] -= row[name]
     return list(rows.values())
+
+
+def open_sums(invoices: QuerySet[Invoice], keys: list[str], measures: dict[str, Measure]) -> list[dict[str, Any]]:
+    """Per group of `keys` (invoice fields such as currency_id or customer__country), every measure: two queries."""
+    rows = list(billed(invoices, keys, measures))
+    if not reducing(measures) or not rows:
+        return rows
+    return net(rows, list(settled(invoices, keys, measures)), keys, measures)

@@ -232,3 +232,15 @@ def run_together(actor, orders, amount: str) -> list[str]:
         thread.join()
     assert len(decisions) == len(orders)
     return decisions
+
+
+def test_an_expired_limit_leaves_no_credit_unless_the_policy_grants_days_of_grace(analyst, settings):
+    """A standard limit of 5,000 that ended 3 days ago: blocked by default, still standing with 7 days of grace."""
+    lapsed = CustomerFactory(code="C000600", status=CustomerStatus.ACTIVE)
+    give_limit(lapsed, "5000.00", status=LimitStatus.EXPIRED, valid_to=timezone.localdate() - dt.timedelta(days=3))
+    assert codes(check(analyst, lapsed, "SO-1", "100.00", simulate=True)) == ["limit_expired"]
+    settings.CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS = 7
+    graced = check(analyst, lapsed, "SO-1", "100.00", simulate=True)
+    assert (graced.decision, graced.limit_amount, graced.available) == ("approved", D("5000.00"), D("5000.00"))
+    settings.CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS = 2
+    assert codes(check(analyst, lapsed, "SO-1", "100.00", simulate=True)) == ["limit_expired"]

@@ -5,17 +5,20 @@ due and an open order of 20,000.00, so exposure 50,000.00, available 50,000.00, 
 """
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.limits.checks import check_order
 from creditdesk.limits.models import CheckPoint, CheckStatus, CreditCheck, CreditLimit, LimitStatus
+from creditdesk.limits.overrides import release_check
 from creditdesk.limits.services import request_limit
 from creditdesk.receivables.services import record_invoice, record_order
 from creditdesk.testing.clients import signed_in
@@ -233,3 +236,18 @@ def test_the_administrator_changes_a_check_point_in_the_admin_site_and_it_is_aud
         True, False, True)
     entry = AuditEntry.objects.get(action="policy.update")
     assert (entry.actor, entry.changes) == (admin, {"counts_unshipped": [True, False]})
+
+
+def test_the_released_orders_export_is_the_report_of_overrides(analyst, manager, limit, today):
+    blocked = check_order(analyst, limit.customer, "SO-7", D("80000.00"), "CNY")
+    release_check(manager, blocked, "Parent guarantee signed.", today + dt.timedelta(days=5))
+    response = signed_in(manager).get("/limits/blocked-orders/?status=released&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][3:] == ("Order reference", "Check point", "Amount", "Currency", "Exposure", "Limit", "Available",
+                           "Reasons", "Status", "Released or rejected by", "Reason", "Valid until")
+    assert rows[1][1:] == (
+        "C000001", "Hangzhou Textiles", "SO-7", "Order", 80000, "CNY", 50000, 100000, 50000,
+        "The order is more than the available credit of 50,000.00 CNY.", "Released by override",
+        manager.get_full_name() or manager.username, "Parent guarantee signed.",
+        dt.datetime.combine(today + dt.timedelta(days=5), dt.time()))
+    assert len(rows) == 2
