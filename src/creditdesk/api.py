@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from creditdesk.accounts.api import BearerToken, signed_in_or_token
 from creditdesk.accounts.api import router as accounts_router
+from creditdesk.assessment.api import router as assessment_router
 from creditdesk.audit.api import router as audit_router
 from creditdesk.core.api import error_body
 from creditdesk.currencies.api import router as currencies_router
@@ -20,8 +21,9 @@ from creditdesk.receivables.api import router as receivables_router
 api = NinjaAPI(
     title="CreditDesk API",
     version="1",
-    description=("Credit files, the receivables ledger with its figures and KPIs, audit trail, exchange rates and "
-                 "imports. Send `Authorization: Bearer <token>`."),
+    description=("Credit files, the receivables ledger with its figures and KPIs, credit limits and checks, the "
+                 "inputs of credit assessments, audit trail, exchange rates and imports. "
+                 "Send `Authorization: Bearer <token>`."),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_decorator=signed_in_or_token,
@@ -34,6 +36,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/receivables", receivables_router)
 api.add_router("/credit-checks", credit_checks_router)
 api.add_router("/limits", limits_router)
+api.add_router("/assessment", assessment_router)
 
 
 @api.exception_handler(ValidationError)

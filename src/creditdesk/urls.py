@@ -19,6 +19,7 @@ urlpatterns = [
     path("customers/", include("creditdesk.customers.urls")),
     path("receivables/", include("creditdesk.receivables.urls")),
     path("limits/", include("creditdesk.limits.urls")),
+    path("assessment/", include("creditdesk.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

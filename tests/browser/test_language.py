@@ -42,7 +42,7 @@ def test_the_language_switch_changes_the_page_language_and_back(
     expect(nav_customers).to_have_text("Customers")
     expect(page.locator(".sidebar nav a")).to_have_text(
         ["Overview", "Customers", "Receivables aging", "KPIs", "Limit approvals", "Limit reviews", "Blocked orders",
-         "Imports", "Exchange rates", "Audit trail", "My account"])
+         "Orders to watch", "Rating overrides", "Scorecard", "Imports", "Exchange rates", "Audit trail", "My account"])
     expect(page.locator(".tabs a[data-tab=contacts]")).to_have_text("Contacts")
     expect(page.locator(".tabs a.active")).to_have_attribute("data-tab", "contacts")
     assert {c["name"]: c["value"] for c in context.cookies()}["django_language"] == "en"

@@ -33,4 +33,4 @@ def test_an_analyst_logs_in_and_lands_on_the_overview(page: Page, live_server, e
     expect(page.locator(".sidebar .who > div").first).to_have_text("Wei Li")
     expect(page.locator(".sidebar nav a")).to_have_text(
         ["Overview", "Customers", "Receivables aging", "KPIs", "Limit approvals", "Limit reviews", "Blocked orders",
-         "Imports", "Exchange rates", "Audit trail", "My account"])
+         "Orders to watch", "Rating overrides", "Scorecard", "Imports", "Exchange rates", "Audit trail", "My account"])

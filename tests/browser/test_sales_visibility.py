@@ -22,8 +22,8 @@ def test_sales_sees_only_own_customers_and_gets_404_on_another(page: Page, live_
     expect(page.locator("#customer-table")).not_to_contain_text(theirs.code)
     expect(page.locator("#customer-table .pagination")).to_contain_text("1 customer")
     expect(page.locator(".sidebar nav a")).to_have_text(["Overview", "Customers", "Receivables aging", "KPIs",
-                                                         "Limit reviews", "Blocked orders", "Exchange rates",
-                                                         "My account"])
+                                                         "Limit reviews", "Blocked orders", "Orders to watch",
+                                                         "Exchange rates", "My account"])
 
     page.fill("#id_q", "钱塘")
     expect(rows).to_have_text(["No customers match."])

@@ -22,6 +22,10 @@ READ_EVERYTHING = [
     "limits.view_checkpoint",
     "limits.view_creditcheck",
     "assessment.view_financialstatement",
+    "assessment.view_externalrating",
+    "assessment.view_agencyscale",
+    "assessment.view_qualitativeanswer",
+    "assessment.view_creditassessment",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -46,6 +50,11 @@ KEEP_CREDIT_FILES = [
     "limits.add_creditcheck",
     "assessment.add_financialstatement",
     "assessment.change_financialstatement",
+    "assessment.add_externalrating",
+    "assessment.change_externalrating",
+    "assessment.add_qualitativeanswer",
+    "assessment.change_qualitativeanswer",
+    "assessment.add_creditassessment",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
@@ -53,7 +62,8 @@ ROLES: dict[str, dict[str, object]] = {
         "label": _("Administrator"),
         "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
                         "limits.release_creditcheck", "limits.add_authorityband", "limits.change_authorityband",
-                        "limits.delete_authorityband", "limits.change_checkpoint", "accounts.manage_users",
+                        "limits.delete_authorityband", "limits.change_checkpoint", "assessment.add_agencyscale",
+                        "assessment.change_agencyscale", "assessment.delete_agencyscale", "accounts.manage_users",
                         "auth.view_user", "auth.add_user",
                         "auth.change_user", "auth.view_group"],
     },

@@ -7,4 +7,4 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Credit assessment")
 
     def ready(self) -> None:
-        from creditdesk.assessment import importers  # noqa: F401  registers the financial-statements import
+        from creditdesk.assessment import importers  # noqa: F401  registers the statement and rating imports

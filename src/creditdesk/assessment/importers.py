@@ -1,9 +1,14 @@
-"""Financial statements from a spreadsheet or CSV: one row per customer and period end, upserted on that pair.
+"""Financial statements and external ratings from a spreadsheet or CSV.
 
-A row names its customer by customer number or external id and says the whole statement: an empty line is
-unknown, an empty currency is the customer's invoicing currency, empty months are 12. Every row passes the
-same checks as a statement entered by hand, or nothing is written; a known statement whose figures differ is
-corrected (audited before and after), and the same file again writes nothing.
+Statements: one row per customer and period end, upserted on that pair. A row names its customer by customer
+number or external id and says the whole statement: an empty line is unknown, an empty currency is the customer's
+invoicing currency, empty months are 12.
+
+Ratings: one row per customer, agency and rating day, upserted on those three; the agency and grade may be written
+in any case ("s&p", "bbb-") and are kept as the agency's scale spells them, with our class for the grade.
+
+Every row passes the same checks as one entered by hand, or nothing is written; a known statement or rating whose
+values differ is corrected (audited before and after), and the same file again writes nothing.
 """
 
 import copy
@@ -16,8 +21,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from creditdesk.assessment.models import FinancialStatement, StatementSource
-from creditdesk.assessment.services import LINES, STATEMENT_FIELDS, check_statement, import_statements
+from creditdesk.assessment.models import ExternalRating, FinancialStatement, Outlook, RatingSource, StatementSource
+from creditdesk.assessment.services import (
+    LINES,
+    STATEMENT_FIELDS,
+    Scales,
+    agency_scales,
+    check_rating,
+    check_statement,
+    import_ratings,
+    import_statements,
+)
 from creditdesk.audit.services import diff, snapshot
 from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency
@@ -26,6 +40,8 @@ from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError, registe
 from creditdesk.receivables.feeds import CURRENCY_NAMES, CustomerRef, chunks, known_customers, required_date
 
 Key = tuple[int, dt.date]
+RatingKey = tuple[int, str, dt.date]  # customer, agency as its scale spells it, rated on
+RATING_VALUES = ("grade", "rating_class", "outlook")  # what a file may correct in a rating on file
 
 
 @dataclass
@@ -47,6 +63,15 @@ def parse_line(column: str, text: str) -> Decimal | None:
     if text.startswith("-"):
         return -parse_money(column, text[1:])
     return parse_money(column, text)
+
+
+def named_customer(customers: dict[str, CustomerRef], reference: str) -> CustomerRef:
+    """The customer a row names by external id or customer number, or the cell's problem."""
+    if not reference:
+        raise RowProblem("customer", _("Required."))
+    if reference not in customers:
+        raise RowProblem("customer", _("No customer with external id or number “%(value)s”.") % {"value": reference})
+    return customers[reference]
 
 
 def existing_statements(keys: set[Key]) -> dict[Key, FinancialStatement]:
@@ -111,12 +136,7 @@ class FinancialStatementImport(ImportKind):
         return StatementRow(number, (customer.id, period_end), values)
 
     def customer(self, reference: str) -> CustomerRef:
-        if not reference:
-            raise RowProblem("customer", _("Required."))
-        if reference not in self.customers:
-            raise RowProblem("customer", _("No customer with external id or number “%(value)s”.")
-                             % {"value": reference})
-        return self.customers[reference]
+        return named_customer(self.customers, reference)
 
     def currency(self, text: str, customer: CustomerRef) -> str:
         """The row's currency, else the customer's invoicing currency; an unknown code is refused."""
@@ -158,3 +178,83 @@ class FinancialStatementImport(ImportKind):
 
     def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
         import_statements(actor, plan.creates, plan.updates, reason)
+
+
+def existing_ratings(keys: set[RatingKey]) -> dict[RatingKey, ExternalRating]:
+    """Ratings already on file for the rows' customers, agencies and days."""
+    found: dict[RatingKey, ExternalRating] = {}
+    on_file = ExternalRating.objects.filter(rated_on__in={rated_on for _c, _a, rated_on in keys})
+    for part in chunks(sorted({customer for customer, _a, _d in keys})):
+        for rating in on_file.filter(customer_id__in=part).select_related("customer"):
+            found[(rating.customer_id, rating.agency, rating.rated_on)] = rating
+    return {key: rating for key, rating in found.items() if key in keys}
+
+
+def rating_key(rating: ExternalRating) -> RatingKey:
+    return rating.customer_id, rating.agency, rating.rated_on
+
+
+@register
+class ExternalRatingImport(ImportKind):
+    name = "external-ratings"
+    label = gettext_lazy("External ratings")
+    permission = "assessment.add_externalrating"
+    required = frozenset({"customer", "agency", "grade", "rated_on"})
+    columns = {
+        "customer": gettext_lazy("customer"), "agency": gettext_lazy("agency"), "grade": gettext_lazy("grade"),
+        "rated_on": gettext_lazy("rated on"), "outlook": gettext_lazy("outlook"),
+    }
+
+    def plan(self, records: list[Record]) -> Plan:
+        self.customers = known_customers({raw.get("customer", "").strip() for _n, raw in records} - {""})
+        scales, plan, rows = agency_scales(), Plan(), []
+        for number, raw in records:
+            try:
+                rows.append((number, self.checked_row(raw, scales)))
+            except RowProblem as problem:
+                plan.errors.append(RowError(number, problem.column, problem.message))
+            except ValidationError as error:
+                plan.errors.extend(RowError(number, field, messages[0])
+                                   for field, messages in error.message_dict.items())
+        rows = self.without_duplicates(rows, plan)
+        existing = existing_ratings({rating_key(rating) for _n, rating in rows})
+        for _number, rating in rows:
+            self.classify(rating, existing.get(rating_key(rating)), plan)
+        return plan
+
+    def checked_row(self, raw: dict[str, str], scales: Scales) -> ExternalRating:
+        """A row read cell by cell, then checked and mapped like a rating entered by hand."""
+        rating = ExternalRating(
+            customer_id=named_customer(self.customers, raw.get("customer", "").strip()).id,
+            agency=raw.get("agency", "").strip(), grade=raw.get("grade", "").strip(), source=RatingSource.IMPORTED,
+            rated_on=required_date("rated_on", parse_date("rated_on", raw.get("rated_on", "").strip())),
+            outlook=parse_choice("outlook", raw.get("outlook", "").strip(), Outlook))
+        check_rating(rating, scales)
+        return rating
+
+    @staticmethod
+    def without_duplicates(rows: list[tuple[int, ExternalRating]], plan: Plan) -> list[tuple[int, ExternalRating]]:
+        """The same customer, agency and day twice in one file is an error, not a silent overwrite."""
+        first_seen: dict[RatingKey, int] = {}
+        for number, rating in rows:
+            key = rating_key(rating)
+            if key in first_seen:
+                plan.errors.append(RowError(number, "rated_on", _("Duplicate of row %(row)d.")
+                                            % {"row": first_seen[key]}))
+            first_seen.setdefault(key, number)
+        return [(number, rating) for number, rating in rows if first_seen[rating_key(rating)] == number]
+
+    @staticmethod
+    def classify(rating: ExternalRating, existing: ExternalRating | None, plan: Plan) -> None:
+        """New, corrected (another grade or outlook that day) or unchanged."""
+        if existing is None:
+            plan.creates.append(rating)
+            return
+        values = {field: getattr(rating, field) for field in RATING_VALUES}
+        if any(getattr(existing, field) != value for field, value in values.items()):
+            plan.updates.append((existing, values))
+        else:
+            plan.unchanged += 1
+
+    def apply(self, actor: Actor, plan: Plan, reason: str) -> None:
+        import_ratings(actor, plan.creates, plan.updates, reason)

@@ -1,22 +1,31 @@
-"""Financial statements (财务报表) per customer and period: the balance sheet and income statement lines an
-analyst enters or imports, from which the ratios and Altman Z'' are computed.
+"""The inputs of a credit assessment kept in the credit file.
 
-One statement per customer and period end; a correction changes it through the services, audited with the
-values before and after. A line left empty is unknown, and every ratio that needs it is unknown too.
+Financial statements (财务报表) per customer and period: the balance sheet and income statement lines an
+analyst enters or imports, from which the ratios and Altman Z'' are computed. One statement per customer and
+period end; a correction changes it through the services, audited with the values before and after. A line left
+empty is unknown, and every ratio that needs it is unknown too.
+
+External ratings (外部评级) from agencies, each mapped onto our rating classes (1 best … 10 worst) through the
+agency's scale, and the answers to the qualitative factors the configuration defines (`qualitative`).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.assessment.qualitative import factors_by_code, not_allowed, unknown_factor
 from creditdesk.currencies.models import Currency
-from creditdesk.customers.models import Customer
+from creditdesk.customers.models import Customer, Document
 from creditdesk.receivables.models import MoneyField
 
 USER = settings.AUTH_USER_MODEL
 MAX_PERIOD_MONTHS = 24
+BEST_CLASS, WORST_CLASS = 1, 10
+CODE_LENGTH = 40
 # Lines that are never below zero; the others (equity, earnings, profit, cash flow) may well be.
 NON_NEGATIVE_LINES = ("current_assets", "cash", "receivables", "inventory", "current_liabilities",
                       "total_liabilities", "revenue", "interest_expense")
@@ -89,3 +98,154 @@ class FinancialStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer.code} {self.period_end.isoformat()}"
+
+
+class AgencyScale(models.Model):
+    """One grade of an agency's scale and the class of ours it stands for: the policy's mapping, kept in the admin
+    site; a rating is recorded only in a grade its agency's scale knows."""
+
+    agency = models.CharField(_("agency"), max_length=CODE_LENGTH)
+    grade = models.CharField(_("agency grade"), max_length=10)
+    rating_class = models.PositiveSmallIntegerField(
+        _("our rating class"), validators=[MinValueValidator(BEST_CLASS), MaxValueValidator(WORST_CLASS)],
+        help_text=_("1 best … 10 worst."))
+
+    class Meta:
+        ordering = ["agency", "rating_class", "grade"]
+        verbose_name = _("agency scale grade")
+        verbose_name_plural = _("agency scales")
+        constraints = [
+            models.UniqueConstraint(Lower("agency"), Lower("grade"), name="one_mapping_per_agency_grade",
+                                    violation_error_message=_("This agency already has this grade.")),
+            models.CheckConstraint(condition=Q(rating_class__gte=BEST_CLASS, rating_class__lte=WORST_CLASS),
+                                   name="agency_scale_class_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.grade} → {self.rating_class}"
+
+
+class Outlook(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    STABLE = "stable", _("Stable")
+    NEGATIVE = "negative", _("Negative")
+    DEVELOPING = "developing", _("Developing")
+
+
+class RatingSource(models.TextChoices):
+    ENTERED = "entered", _("Entered by hand")
+    IMPORTED = "imported", _("Imported from a file")
+    PROVIDER = "provider", _("Fetched from an online agency")
+
+
+class ExternalRating(models.Model):
+    """An agency's grade for a customer on a day, with the class of ours it mapped to when it was recorded, so a
+    later change of the mapping does not rewrite what was known then."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="external_ratings",
+                                 verbose_name=_("customer"))
+    agency = models.CharField(_("agency"), max_length=CODE_LENGTH)
+    grade = models.CharField(_("grade"), max_length=10)
+    rating_class = models.PositiveSmallIntegerField(_("our rating class"), editable=False)
+    rated_on = models.DateField(_("rated on"))
+    outlook = models.CharField(_("outlook"), max_length=10, choices=Outlook.choices, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=RatingSource.choices, default=RatingSource.ENTERED)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("agency report"),
+                                 help_text=_("The agency's report among the customer's documents."))
+    entered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-rated_on", "agency", "-id"]
+        verbose_name = _("external rating")
+        verbose_name_plural = _("external ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "agency", "rated_on"], name="one_rating_per_agency_and_day"),
+            models.CheckConstraint(condition=Q(rating_class__gte=BEST_CLASS, rating_class__lte=WORST_CLASS),
+                                   name="external_rating_class_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer.code} {self.agency} {self.grade} {self.rated_on.isoformat()}"
+
+
+class QualitativeAnswer(models.Model):
+    """The current answer to one qualitative factor for one customer; earlier answers live in the audit trail."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="qualitative_answers",
+                                 verbose_name=_("customer"))
+    factor = models.CharField(_("factor"), max_length=CODE_LENGTH)
+    answer = models.CharField(_("answer"), max_length=CODE_LENGTH)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["customer", "factor"]
+        verbose_name = _("qualitative answer")
+        verbose_name_plural = _("qualitative answers")
+        constraints = [models.UniqueConstraint(fields=["customer", "factor"], name="one_answer_per_factor")]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.answer}"
+
+    def clean(self) -> None:
+        """Only a factor the configuration defines, answered with one of its allowed answers."""
+        found = factors_by_code().get(self.factor)
+        if found is None:
+            raise ValidationError({"factor": unknown_factor(self.factor)})
+        if found.choice(self.answer) is None:
+            raise ValidationError({"answer": not_allowed(found, self.answer)})
+
+
+class OverrideStatus(models.TextChoices):
+    NONE = "", _("None")
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CreditAssessment(models.Model):
+    """One run of the scorecard for a customer: what it read, each factor's points, the class and its PD, the
+    limit recommended for it; never changed afterwards except by an approved rating override."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assessments",
+                                 verbose_name=_("customer"))
+    model_version = models.CharField(_("model version"), max_length=40)
+    inputs = models.JSONField(_("inputs"), default=dict)
+    contributions = models.JSONField(_("points per factor"), default=list)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=1)
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    pd = models.DecimalField(_("probability of default"), max_digits=7, decimal_places=5)
+    terms_days = models.PositiveSmallIntegerField(_("recommended payment terms (days)"))
+    recommended_limit = MoneyField(_("recommended limit"), null=True, blank=True)
+    recommendation = models.JSONField(_("limit rules"), default=list)
+    binding_rule = models.CharField(_("binding rule"), max_length=40, blank=True)
+    run_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by"))
+    run_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    override_rating = models.PositiveSmallIntegerField(_("overriding rating"), null=True, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    override_status = models.CharField(_("override"), max_length=10, choices=OverrideStatus.choices, blank=True,
+                                       default=OverrideStatus.NONE)
+    override_requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+", verbose_name=_("override asked by"))
+    override_decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                            verbose_name=_("override decided by"))
+    override_decided_at = models.DateTimeField(_("override decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+        verbose_name = _("credit assessment")
+        verbose_name_plural = _("credit assessments")
+        indexes = [models.Index(fields=["customer", "-run_at"]), models.Index(fields=["override_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer.code} {self.rating} ({self.run_at:%Y-%m-%d})"
+
+    @property
+    def final_rating(self) -> int:
+        """The class in force: the approved override, else the card's."""
+        if self.override_status == OverrideStatus.APPROVED and self.override_rating:
+            return self.override_rating
+        return self.rating

@@ -1,14 +1,24 @@
-"""Reading financial statements: a customer's history with its ratios, and where the latest figures stand
-among the customer's industry peers across the portfolio."""
+"""Reading the assessment inputs: a customer's statement history with its ratios, where the latest figures stand
+among the customer's industry peers across the portfolio, the external ratings and the qualitative answers."""
 
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 
 from creditdesk.assessment.financials import AltmanZ, Ratios, altman_z, percentile_rank, ratios
-from creditdesk.assessment.models import FinancialStatement
+from creditdesk.assessment.models import (
+    AgencyScale,
+    CreditAssessment,
+    ExternalRating,
+    FinancialStatement,
+    OverrideStatus,
+    QualitativeAnswer,
+)
+from creditdesk.assessment.qualitative import Choice, Factor, factors
+from creditdesk.core.types import Viewer
 from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import visible_customers
 
 # The ratios a credit committee compares with the industry; growth needs two periods, so it is left out.
 PEER_RATIOS = ("current_ratio", "quick_ratio", "cash_ratio", "debt_ratio", "equity_ratio", "gross_margin",
@@ -77,3 +87,55 @@ def industry_percentiles(customer: Customer) -> dict[str, Standing]:
         values = [value for figures in peers if (value := figures[name]) is not None]
         standings[name] = Standing(mine[name], percentile_rank(mine[name], values), len(values))
     return standings
+
+
+def rating_history(customer: Customer) -> QuerySet[ExternalRating]:
+    """Every external rating of the customer, latest first."""
+    return (ExternalRating.objects.filter(customer=customer).select_related("entered_by", "document")
+            .order_by("-rated_on", "agency", "-id"))
+
+
+def agencies() -> list[str]:
+    """The agencies whose scales are kept, so a rating can be recorded in their grades."""
+    return list(AgencyScale.objects.order_by("agency").values_list("agency", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class FactorAnswer:
+    """A factor in force with the customer's answer to it, if any."""
+
+    factor: Factor
+    answer: QualitativeAnswer | None
+
+    @property
+    def choice(self) -> Choice | None:
+        return self.factor.choice(self.answer.answer) if self.answer else None
+
+
+def factor_answers(customer: Customer) -> list[FactorAnswer]:
+    """Each factor in force, in the configuration's order, with the customer's answer; one query. Answers to factors
+    the configuration no longer has are left out."""
+    answers = {a.factor: a for a in QualitativeAnswer.objects.filter(customer=customer).select_related("answered_by")}
+    return [FactorAnswer(item, answers.get(item.code)) for item in factors()]
+
+
+def customer_assessments(customer: Customer) -> QuerySet[CreditAssessment]:
+    """Every assessment of the customer, latest first, with the people named on it."""
+    return (CreditAssessment.objects.filter(customer=customer)
+            .select_related("run_by", "override_requested_by", "override_decided_by").order_by("-run_at", "-id"))
+
+
+def visible_assessments(user: Viewer) -> QuerySet[CreditAssessment]:
+    """The assessments of the customers the user may see, latest first."""
+    return (CreditAssessment.objects.filter(customer__in=visible_customers(user))
+            .select_related("customer", "run_by", "override_requested_by", "override_decided_by")
+            .order_by("-run_at", "-id"))
+
+
+def override_report(user: Viewer, status: str = "") -> QuerySet[CreditAssessment]:
+    """The rating overrides asked for (waiting, approved or rejected) on the customers the user may see, the
+    waiting ones first, then the latest."""
+    found = visible_assessments(user).exclude(override_status="")
+    found = found.filter(override_status=status) if status else found
+    waiting = Case(When(override_status=OverrideStatus.REQUESTED, then=Value(0)), default=Value(1))
+    return found.order_by(waiting, "-run_at", "-id")

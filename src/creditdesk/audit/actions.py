@@ -43,6 +43,10 @@ ACTIONS: dict[str, Promise] = {
     "credit_check.lapse": _("Release of a blocked order lapsed"),
     "credit_check.cancelled": _("Checked order cancelled"),
     "credit_check.ship": _("Checked order shipped"),
+    "assessment.run": _("Credit assessment run"),
+    "assessment.override_request": _("Rating override requested"),
+    "assessment.override_approved": _("Rating override approved"),
+    "assessment.override_rejected": _("Rating override rejected"),
     "policy.create": _("Credit policy setting added"),
     "policy.update": _("Credit policy setting changed"),
     "policy.delete": _("Credit policy setting removed"),
@@ -58,6 +62,9 @@ ACTIONS: dict[str, Promise] = {
     "customer.release": _("Credit hold released"),
     "financial_statement.create": _("Financial statement entered"),
     "financial_statement.correct": _("Financial statement corrected"),
+    "external_rating.create": _("External rating recorded"),
+    "external_rating.correct": _("External rating corrected"),
+    "qualitative_factors.answer": _("Qualitative factors answered"),
 }
 
 

@@ -13,6 +13,8 @@ NAVIGATION = [
     ("limits:reviews", _("Limit reviews"), "limits.view_creditlimit"),
     ("limits:blocked-orders", _("Blocked orders"), "limits.view_creditcheck"),
     ("limits:watch", _("Orders to watch"), "limits.view_creditcheck"),
+    ("assessment:overrides", _("Rating overrides"), "assessment.view_creditassessment"),
+    ("assessment:scorecard", _("Scorecard"), "assessment.view_creditassessment"),
     ("imports:list", _("Imports"), "imports.view_importbatch"),
     ("currencies:rates", _("Exchange rates"), "currencies.view_exchangerate"),
     ("audit:list", _("Audit trail"), "audit.view_auditentry"),

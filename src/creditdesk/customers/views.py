@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from creditdesk.assessment.views import customer_tab as assessment_tab
 from creditdesk.audit.selectors import AuditFilter, audit_entries
 from creditdesk.core.forms import show_errors
 from creditdesk.core.permissions import require
@@ -30,7 +31,7 @@ from creditdesk.limits.views import customer_tab as limits_tab
 from creditdesk.receivables.views import customer_tab as receivables_tab
 
 PAGE_SIZE = 50
-TABS = ["overview", "contacts", "documents", "communications", "receivables", "limits", "history"]
+TABS = ["overview", "contacts", "documents", "communications", "receivables", "limits", "assessment", "history"]
 
 
 def customer_list(request: AuthedRequest) -> HttpResponse:
@@ -105,13 +106,16 @@ def tab_context(request: AuthedRequest, customer: Customer, tab: str) -> dict[st
         return receivables_tab(request, customer)
     if tab == "limits":
         return limits_tab(request, customer)
+    if tab == "assessment":
+        return assessment_tab(request, customer)
     entries = audit_entries(AuditFilter(customer_id=customer.pk))
     return {"entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))}
 
 
-def tab_with_errors(request: AuthedRequest, customer: Customer, tab: str, form: Any) -> HttpResponse:
-    """The tab again, with the form as the user filled it in and what was wrong with it."""
-    context = {"customer": customer, "tab": tab, "tabs": TABS, **tab_context(request, customer, tab), "form": form}
+def tab_with_errors(request: AuthedRequest, customer: Customer, tab: str, form: Any,
+                    form_name: str = "form") -> HttpResponse:
+    """The tab again, with the form (under the name the tab gives it) as the user filled it in and what was wrong."""
+    context = {"customer": customer, "tab": tab, "tabs": TABS, **tab_context(request, customer, tab), form_name: form}
     return render(request, "customers/detail.html", context, status=422)
 
 
@@ -120,7 +124,7 @@ def tab_redirect(customer: Customer, tab: str) -> HttpResponse:
 
 
 def submit_on_tab(request: AuthedRequest, customer: Customer, tab: str, form: Any,
-                  write: Callable[[dict[str, Any]], object], done: str = "") -> HttpResponse:
+                  write: Callable[[dict[str, Any]], object], done: str = "", form_name: str = "form") -> HttpResponse:
     """A form posted from a tab: write through the service and go back to the tab, or show what was wrong."""
     if form.is_valid():
         try:
@@ -130,7 +134,7 @@ def submit_on_tab(request: AuthedRequest, customer: Customer, tab: str, form: An
             return tab_redirect(customer, tab)
         except ValidationError as error:
             show_errors(form, error)
-    return tab_with_errors(request, customer, tab, form)
+    return tab_with_errors(request, customer, tab, form, form_name)
 
 
 @require_POST

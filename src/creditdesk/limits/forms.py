@@ -1,5 +1,6 @@
 """Forms for the limit pages; they only collect input, the limits services decide."""
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -26,10 +27,14 @@ class LimitRequestForm(forms.Form):
     justification = forms.CharField(label=_("Justification"), max_length=2000,
                                     widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, currency: str = "", today: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, currency: str = "", today: dt.date | None = None, amount: str = "",
+                 **kwargs: Any) -> None:
+        """`amount` pre-fills the form, from an assessment's recommendation; anything but an amount is ignored."""
         super().__init__(*args, **kwargs)
         self.fields["currency"].initial = currency or None
         self.fields["valid_from"].initial = today
+        with contextlib.suppress(forms.ValidationError):
+            self.fields["amount"].initial = self.fields["amount"].clean(amount) if amount else None
 
 
 class ReasonForm(forms.Form):

@@ -74,7 +74,8 @@ def customer_tab(request: AuthedRequest, customer: Customer) -> dict[str, Any]:
         "limit": limit, "history": history, "home": home, "today": today,
         "open_requests": [item for item in history if item.status == LimitStatus.REQUESTED],
         "on_hold": customer.status == CustomerStatus.ON_HOLD,
-        "form": LimitRequestForm(currency=customer.currency_id, today=today),
+        "form": LimitRequestForm(currency=customer.currency_id, today=today,
+                                 amount=request.GET.get("amount", "")),
         "history_chart": serialise(charts.history_chart(effective, today)) if effective else "",
     }
     try:

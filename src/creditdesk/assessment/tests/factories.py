@@ -1,4 +1,5 @@
-"""Factories for statement tests: the hand-worked statement as the default, and analysts allowed to keep them.
+"""Factories for assessment tests: the hand-worked statement as the default, analysts allowed to keep them, and
+external ratings in grades of the seeded scales.
 
 The default figures (CNY, twelve months to 31 December 2025) are the ones `test_financials` works by hand.
 """
@@ -9,7 +10,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Permission, User
 
-from creditdesk.assessment.models import FinancialStatement
+from creditdesk.assessment.models import ExternalRating, FinancialStatement
 from creditdesk.testing.factories import CustomerFactory, UserFactory
 
 STATEMENT_PERMISSIONS = ("add_financialstatement", "change_financialstatement", "view_financialstatement")
@@ -57,3 +58,18 @@ class FinancialStatementFactory(factory.django.DjangoModelFactory):
     interest_expense = HAND_WORKED["interest_expense"]
     net_income = HAND_WORKED["net_income"]
     operating_cash_flow = HAND_WORKED["operating_cash_flow"]
+
+
+class ExternalRatingFactory(factory.django.DjangoModelFactory):
+    """S&P's BBB-, which the seeded scale maps onto our class 4."""
+
+    class Meta:
+        model = ExternalRating
+
+    customer = factory.SubFactory(CustomerFactory)
+    agency = "S&P"
+    grade = "BBB-"
+    rating_class = 4
+    rated_on = dt.date(2026, 3, 15)
+    outlook = "stable"
+    entered_by = factory.SubFactory(UserFactory)

@@ -14,13 +14,15 @@ from django.utils import timezone
 
 from creditdesk.accounts.roles import ROLES
 from creditdesk.accounts.services import create_api_token
+from creditdesk.assessment.rating import request_override, run_assessment
+from creditdesk.assessment.tests.factories import HAND_WORKED, FinancialStatementFactory
 from creditdesk.customers.services import upload_document
 from creditdesk.limits.checks import check_order
 from creditdesk.limits.models import CreditLimit, LimitStatus
 from creditdesk.limits.services import request_limit
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
 
-CREDIT_KEYS = ("reserved", "watched", "blocked", "requested")
+CREDIT_KEYS = ("reserved", "watched", "blocked", "requested", "statement", "assessment", "override")
 
 KEEPERS = {"admin", "credit_manager", "credit_analyst"}
 READERS = KEEPERS | {"cfo", "auditor"}
@@ -51,7 +53,9 @@ def world(db):
         upload = SimpleUploadedFile("licence.pdf", b"%PDF-1.4 test", content_type="application/pdf")
         docs[customer.pk] = upload_document(manager, customer, upload, {"doc_type": "business_licence",
                                                                         "title": "Licence"}).pk
-    return {"users": users, "own": own, "other": other, "docs": docs, **credit_of(manager, own)}
+    statement = FinancialStatementFactory(customer=own, entered_by=manager).pk
+    return {"users": users, "own": own, "other": other, "docs": docs, "statement": statement,
+            **credit_of(manager, own)}
 
 
 def credit_of(manager, own) -> dict[str, int]:
@@ -65,7 +69,9 @@ def credit_of(manager, own) -> dict[str, int]:
             "blocked": check_order(manager, own, "SO-B", Decimal("200000.00"), "CNY").pk,
             "requested": request_limit(requester, own, {
                 "amount": Decimal("1000.00"), "currency_id": "CNY", "valid_from": timezone.localdate(),
-                "justification": "More room."}).pk}
+                "justification": "More room."}).pk,
+            "assessment": run_assessment(manager, own).pk,
+            "override": request_override(requester, run_assessment(manager, own), 9, "Lost its main customer.").pk}
 
 
 def web(world, role: str) -> Client:
@@ -90,10 +96,15 @@ PAGES = [
     ("/customers/{other}/documents/{other_doc}/file", {**allowed(ALL, 200), "sales": 404}),
     ("/customers/{own}/limits/", allowed(ALL, 200)),
     ("/customers/{other}/limits/", {**allowed(ALL, 200), "sales": 404}),
+    ("/customers/{own}/assessment/", allowed(READERS, 200)),
+    ("/customers/{other}/assessment/", {**allowed(READERS, 200), "sales": 404}),
+    ("/assessment/statements/{statement}/correct", allowed(KEEPERS, 200)),
     ("/limits/approvals/", allowed(LIMIT_APPROVERS, 200)),
     ("/limits/reviews/", allowed(ALL, 200)),
     ("/limits/blocked-orders/", allowed(CHECK_READERS, 200)),
     ("/limits/watch/", allowed(CHECK_READERS, 200)),
+    ("/assessment/overrides/", allowed(READERS, 200)),
+    ("/assessment/scorecard/", allowed(READERS, 200)),
     ("/customers/{own}/edit", allowed(KEEPERS, 200)),
     ("/customers/{other}/edit", {**allowed(KEEPERS, 200), "sales": 404}),
     ("/audit/", allowed(READERS, 200)),
@@ -162,7 +173,25 @@ WRITES = [
     ("post", "/limits/watch/{watched}/note", lambda n: {}, allowed(KEEPERS, 302)),
     ("post", "/currencies/", lambda n: {"currency": "USD", "rate_date": "2026-11-27", "rate": "7.1234"},
      allowed(RATE_SETTERS, 302)),
+    ("post", "/assessment/customers/{own}/statements", lambda n: statement_form("2024-12-31"), allowed(KEEPERS, 302)),
+    ("post", "/assessment/statements/{statement}/correct",
+     lambda n: {**statement_form("2025-12-31"), "audited": "", "reason": "Not audited after all."},
+     allowed(KEEPERS, 302)),
+    ("post", "/assessment/customers/{own}/ratings", lambda n: {"agency": "S&P", "grade": "A", "rated_on": "2026-01-15"},
+     allowed(KEEPERS, 302)),
+    ("post", "/assessment/customers/{own}/qualitative", lambda n: {"ownership": "listed"}, allowed(KEEPERS, 302)),
+    ("post", "/assessment/customers/{own}/assessments", lambda n: {}, allowed(KEEPERS, 302)),
+    ("post", "/assessment/assessments/{assessment}/override", lambda n: {"rating": "9", "reason": "Lost a buyer."},
+     allowed(KEEPERS, 302)),
+    ("post", "/assessment/assessments/{override}/override/approve", lambda n: {}, allowed(LIMIT_APPROVERS, 302)),
+    ("post", "/assessment/assessments/{override}/override/reject", lambda n: {"reason": "No evidence."},
+     allowed(LIMIT_APPROVERS, 302)),
 ]
+
+
+def statement_form(period_end: str) -> dict[str, str]:
+    return {"period_end": period_end, "period_months": "12", "currency": "CNY", "audited": "on",
+            "source": "annual_report", **{line: str(value) for line, value in HAND_WORKED.items()}}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
@@ -228,6 +257,30 @@ API = [
     ("post", "/api/limits/{requested}/approve", {"comment": "ok"}, allowed(BAND_ROLES, 200)),
     ("post", "/api/limits/{requested}/reject", {"reason": "Too early."}, allowed(BAND_ROLES, 200)),
     ("post", "/api/limits/{requested}/withdraw", {"reason": "Not needed."}, allowed(KEEPERS, 200)),
+    ("get", "/api/assessment/customers/{own}/statements", None, allowed(READERS, 200)),
+    ("get", "/api/assessment/customers/{other}/statements", None, {**allowed(READERS, 200), "sales": 404}),
+    ("post", "/api/assessment/customers/{own}/statements",
+     {"period_end": "2024-12-31", "source": "annual_report", "total_assets": "100", "total_liabilities": "60",
+      "equity": "40"}, allowed(KEEPERS, 201)),
+    ("patch", "/api/assessment/statements/{statement}", {"audited": False, "reason": "Not audited after all."},
+     allowed(KEEPERS, 200)),
+    ("get", "/api/assessment/agencies", None, allowed(READERS, 200)),
+    ("get", "/api/assessment/customers/{own}/ratings", None, allowed(READERS, 200)),
+    ("post", "/api/assessment/customers/{own}/ratings", {"agency": "Fitch", "grade": "BB", "rated_on": "2026-01-15"},
+     allowed(KEEPERS, 201)),
+    ("get", "/api/assessment/qualitative-factors", None, allowed(READERS, 200)),
+    ("get", "/api/assessment/customers/{own}/qualitative", None, allowed(READERS, 200)),
+    ("put", "/api/assessment/customers/{own}/qualitative", {"answers": {"ownership": "listed"}},
+     allowed(KEEPERS, 200)),
+    ("post", "/api/assessment/customers/{own}/assessments", None, allowed(KEEPERS, 201)),
+    ("get", "/api/assessment/customers/{own}/assessments", None, allowed(READERS, 200)),
+    ("get", "/api/assessment/customers/{other}/assessments", None, {**allowed(READERS, 200), "sales": 404}),
+    ("get", "/api/assessment/assessments/{assessment}", None, allowed(READERS, 200)),
+    ("post", "/api/assessment/assessments/{assessment}/override", {"rating": 9, "reason": "Lost a buyer."},
+     allowed(KEEPERS, 200)),
+    ("post", "/api/assessment/assessments/{override}/override/approve", {}, allowed(LIMIT_APPROVERS, 200)),
+    ("post", "/api/assessment/assessments/{override}/override/reject", {"reason": "No evidence."},
+     allowed(LIMIT_APPROVERS, 200)),
 ]
 
 

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from creditdesk.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("customers/<int:pk>/statements", views.statement_enter, name="statement-enter"),
+    path("customers/<int:pk>/ratings", views.rating_record, name="rating-record"),
+    path("customers/<int:pk>/qualitative", views.answers_save, name="answers-save"),
+    path("statements/<int:pk>/correct", views.statement_correct, name="statement-correct"),
+    path("customers/<int:pk>/assessments", views.assessment_run, name="run"),
+    path("assessments/<int:pk>/override", views.override_request, name="override-request"),
+    path("assessments/<int:pk>/override/approve", views.override_approve, name="override-approve"),
+    path("assessments/<int:pk>/override/reject", views.override_reject, name="override-reject"),
+    path("overrides/", views.overrides, name="overrides"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+]
