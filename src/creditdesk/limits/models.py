@@ -95,17 +95,22 @@ class LimitApproval(models.Model):
 class AuthorityBand(models.Model):
     """Who may approve a limit up to an amount (functional currency); above `up_to`, the next band applies."""
 
-    up_to = MoneyField(_("up to (functional currency)"), null=True, blank=True, unique=True)
+    up_to = MoneyField(_("up to (functional currency)"), null=True, blank=True)
+    from_rating = models.PositiveSmallIntegerField(
+        _("for ratings from"), null=True, blank=True,
+        help_text=_("Only for customers rated this class or worse (1 best … 10 worst); empty: every customer."))
     roles = models.CharField(_("roles"), max_length=200, help_text=_("Comma-separated role names."))
     approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
 
     class Meta:
-        ordering = [models.F("up_to").asc(nulls_last=True)]
+        ordering = [models.F("from_rating").asc(nulls_first=True), models.F("up_to").asc(nulls_last=True)]
+        constraints = [models.UniqueConstraint(fields=["from_rating", "up_to"], name="one_band_per_rating_and_amount")]
         verbose_name = _("approval authority band")
         verbose_name_plural = _("approval authority bands")
 
     def __str__(self) -> str:
-        return f"≤ {self.up_to or '∞'}: {self.roles} ×{self.approvals_required}"
+        rated = f" (rating ≥ {self.from_rating})" if self.from_rating else ""
+        return f"≤ {self.up_to or '∞'}{rated}: {self.roles} ×{self.approvals_required}"
 
 
 class Point(models.TextChoices):

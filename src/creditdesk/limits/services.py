@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creditdesk.assessment.ratings_in_force import current_rating
 from creditdesk.audit.services import diff, record_audit, snapshot
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
@@ -38,7 +39,7 @@ def request_limit(actor: Actor, customer: Customer, data: dict[str, Any]) -> Cre
     if limit.kind == LimitKind.TEMPORARY and limit.valid_to is None:
         raise ValidationError({"valid_to": _("A temporary limit needs an end date.")})
     limit.full_clean(exclude=["approvals_required", "approver_roles"])
-    band = band_for(limit.amount, limit.currency_id, timezone.localdate())
+    band = band_for(limit.amount, limit.currency_id, timezone.localdate(), current_rating(customer))
     limit.approvals_required, limit.approver_roles = band.approvals_required, band.roles
     limit.save()
     record_audit(actor, "credit_limit.request", limit, diff({}, snapshot(limit, LIMIT_FIELDS)))

@@ -11,11 +11,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from creditdesk.assessment.models import CreditAssessment
 from creditdesk.audit.models import AuditEntry
 from creditdesk.core.jobs import run_daily_jobs
 from creditdesk.currencies.models import ExchangeRate
 from creditdesk.customers.choices import CustomerStatus
-from creditdesk.limits.models import CreditLimit, LimitStatus
+from creditdesk.limits.models import AuthorityBand, CreditLimit, LimitStatus
 from creditdesk.limits.selectors import approvals_inbox, effective_limit, limit_history, review_queue
 from creditdesk.limits.services import (
     approve_limit,
@@ -202,3 +203,19 @@ def test_a_collector_may_neither_request_approve_nor_hold(customer):
         ask(collector, customer, "1000.00")
     with pytest.raises(PermissionDenied):
         place_hold(collector, customer, "overdue")
+
+
+def rated(customer, rating: int, by) -> None:
+    CreditAssessment.objects.create(customer=customer, model_version="expert-1", score=D("25.0"), rating=rating,
+                                    pd=D("0.15"), terms_days=0, run_by=by)
+
+
+def test_a_risky_rating_takes_small_limits_beyond_an_analysts_authority(analyst, manager, customer):
+    """A band for customers rated 8 or worse: up to 1,000,000 the credit manager; above, the general bands."""
+    AuthorityBand.objects.create(up_to=D("1000000.00"), from_rating=8, roles="credit_manager")
+    assert ask(analyst, customer, "10000.00").approver_roles == "credit_analyst,credit_manager"
+    rated(customer, 9, manager)
+    assert ask(analyst, customer, "10000.00").approver_roles == "credit_manager"
+    assert ask(analyst, customer, "6000000.00").approver_roles == "credit_manager,cfo"
+    rated(customer, 7, manager)
+    assert ask(analyst, customer, "10000.00").approver_roles == "credit_analyst,credit_manager"

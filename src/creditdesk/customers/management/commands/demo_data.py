@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from creditdesk.assessment.demo import CreditFilesResult, load_demo_credit_files, run_demo_assessments
 from creditdesk.customers.demo import DEMO_PASSWORD, load_demo_data
 from creditdesk.customers.models import Customer
+from creditdesk.limits.demo import LimitsResult, load_demo_limits
 from creditdesk.receivables.demo import MONTHS, HistoryResult, load_demo_history
 
 
@@ -26,7 +28,9 @@ class Command(BaseCommand):
     help = (
         "Load demo users (one per role, password 'creditdesk') and a deterministic portfolio of customers "
         "with groups, contacts and communications, and by default 24 months of ledger history (invoices, "
-        "credit notes, payments, allocations, open orders) and exchange rates, into an empty database."
+        "credit notes, payments, allocations, open orders) and exchange rates with, on top of it, credit limits "
+        "and their approvals, checked orders, financial statements, qualitative answers, agency ratings and "
+        "assessments, into an empty database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,7 +42,8 @@ class Command(BaseCommand):
                             help="anchor the communications' and the ledger's dates to this day (YYYY-MM-DD; "
                                  "default today)")
         parser.add_argument("--history", action=argparse.BooleanOptionalAction, default=True,
-                            help=f"also load {MONTHS} months of ledger history and exchange rates (default: yes)")
+                            help=f"also load {MONTHS} months of ledger history, exchange rates, credit limits, "
+                                 f"checks and credit files (default: yes)")
 
     def handle(self, *args: Any, customers: int, seed: int, if_empty: bool, today: dt.date | None, history: bool,
                **options: Any) -> None:
@@ -52,11 +57,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = load_demo_data(customers, seed, day)
             ledger = load_demo_history(seed, day) if history else None
+            credit = self.load_credit(seed, day) if history else None
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {result.customers} customers, {result.contacts} contacts and {result.communications} "
             f"communications (seed {seed}) and created {result.users_created} demo users."
-            f"{self.history_summary(ledger)} Done in {seconds:.1f} s. Demo password: {DEMO_PASSWORD}"
+            f"{self.history_summary(ledger)}{self.credit_summary(credit)} Done in {seconds:.1f} s. "
+            f"Demo password: {DEMO_PASSWORD}"
         ))
 
     @staticmethod
@@ -67,3 +74,24 @@ class Command(BaseCommand):
         return (f" Added {MONTHS} months of ledger history: {ledger.invoices} invoices, {ledger.credit_notes} credit "
                 f"notes, {ledger.payments} payments, {ledger.allocations} allocations, {ledger.orders} open orders "
                 f"and {ledger.rates} exchange rates.")
+
+    @staticmethod
+    def load_credit(seed: int, day: dt.date) -> tuple[CreditFilesResult, LimitsResult, int]:
+        """Credit files, then limits and checked orders, then the assessments that weigh the limits in force."""
+        files = load_demo_credit_files(seed, day)
+        limits = load_demo_limits(seed, day)
+        return files, limits, run_demo_assessments(day)
+
+    @staticmethod
+    def credit_summary(credit: tuple[CreditFilesResult, LimitsResult, int] | None) -> str:
+        """What the credit files and limits added, so the operator sees the Limits and Assessment tabs have work."""
+        if credit is None:
+            return ""
+        files, limits, assessments = credit
+        checks = limits.checks
+        return (f" Added credit files: {files.statements} financial statements, {files.answers} qualitative answers, "
+                f"{files.ratings} external ratings and {assessments} assessments; credit limits: "
+                f"{limits.active} active, {limits.requested} awaiting approval and {limits.expired} expired; "
+                f"{limits.total_checks} credit checks: {checks['approved']} approved, {checks['watch']} to watch and "
+                f"{checks['blocked']} blocked, of which {checks['released']} released and {checks['rejected']} "
+                f"rejected.")
