@@ -57,6 +57,7 @@ from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.selectors import MissingExchangeRate
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import get_customer, visible_customers
+from creditdesk.limits.views import refusal
 from creditdesk.receivables.charts import serialise
 
 TAB = "assessment"
@@ -229,11 +230,6 @@ def statement_correct(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # --- credit assessments ------------------------------------------------------------------------------------------
-
-def refusal(error: ValidationError | PermissionDenied) -> str:
-    """A service's refusal as one sentence for the page."""
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
 
 @require_POST
 def assessment_run(request: AuthedRequest, pk: int) -> HttpResponse:
