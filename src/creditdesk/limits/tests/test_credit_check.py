@@ -244,3 +244,28 @@ def test_an_expired_limit_leaves_no_credit_unless_the_policy_grants_days_of_grac
     assert (graced.decision, graced.limit_amount, graced.available) == ("approved", D("5000.00"), D("5000.00"))
     settings.CREDITDESK_EXPIRED_LIMIT_GRACE_DAYS = 2
     assert codes(check(analyst, lapsed, "SO-1", "100.00", simulate=True)) == ["limit_expired"]
+
+
+def overdue_invoice(actor, customer, days: int, amount: str = "5000.00") -> None:
+    due = timezone.localdate() - dt.timedelta(days=days)
+    record_invoice(actor, {"customer": customer, "number": f"F-{days}", "invoice_date": due - dt.timedelta(days=30),
+                           "due_date": due, "currency_id": "CNY", "net_amount": D(amount), "tax_amount": D("0.00"),
+                           "gross_amount": D(amount)})
+
+
+@pytest.mark.parametrize(("setup", "amount", "expected"), [
+    ("on_hold", "10.00", ["on_hold"]),
+    ("blocked", "10.00", ["blocked"]),
+    ("none", "100000.01", ["over_limit"]),
+    ("overdue_31_days", "10.00", ["overdue"]),
+    ("overdue_30_days", "10.00", []),
+])
+def test_each_reason_alone_blocks_and_nothing_else_does(analyst, customer, setup, amount, expected):
+    """The decision table row by row: one condition, one reason; 30 days overdue is still within the tolerance."""
+    if setup in ("on_hold", "blocked"):
+        customer.status = CustomerStatus.ON_HOLD if setup == "on_hold" else CustomerStatus.BLOCKED
+        customer.save()
+    if setup.startswith("overdue"):
+        overdue_invoice(analyst, customer, int(setup.split("_")[1]))
+    result = check(analyst, customer, "SO-1", amount, simulate=True)
+    assert (codes(result), result.decision) == (expected, "blocked" if expected else "approved")
