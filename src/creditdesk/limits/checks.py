@@ -150,9 +150,9 @@ def check_order(actor: Actor, customer: Customer, reference: str, amount: Decima
     settle(check, found, extra, Point.ORDER)
     if simulate:
         return check
-    check.save()
     if check.status == CheckStatus.RESERVED:
         reserve(check, today)
+    check.save()
     record_audit(actor, f"credit_check.{check.decision}", check, {
         "amount": [str(previous.amount) if previous else None, str(amount)], "decision": [None, check.decision],
         "reasons": [None, [r["code"] for r in found.reasons]]}, customer_id=customer.pk)
@@ -179,13 +179,11 @@ def decide(found: Assessment, extra: Decimal) -> str:
 
 
 def reserve(check: CreditCheck, on: dt.date) -> None:
-    """The order's amount counts in exposure from now on, as an open sales order."""
+    """The order's amount counts in exposure from now on, as an open sales order; the caller saves the check."""
     order = check.order or SalesOrder(customer=check.customer, source=RESERVATION_SOURCE,
                                       number=f"{check.customer_id}:{check.order_reference}"[:40],
                                       external_id=f"{check.customer_id}:{check.order_reference}"[:64],
                                       ordered_on=on)
     order.amount, order.currency_id, order.status = check.amount, check.currency_id, OrderStatus.OPEN
     order.save()
-    if check.order_id is None:
-        check.order = order
-        check.save(update_fields=["order", "updated_at"])
+    check.order = order

@@ -38,17 +38,17 @@ def release_check(actor: Actor, check: CreditCheck, reason: str, valid_until: dt
     check, reason = blocked(actor, check, reason, _("Say why the order is released."))
     check.status, check.override_by, check.override_reason = CheckStatus.RELEASED, actor, reason
     check.override_expires_on = valid_until
-    check.save()
     pending, check.pending_amount = check.pending_amount, None
+    if check.point == Point.ORDER or not pending:
+        reserve(check, timezone.localdate())
+    check.save()
     record_audit(actor, "credit_check.release", check, {
         "status": [CheckStatus.BLOCKED, CheckStatus.RELEASED], "reasons": [[r["code"] for r in check.reasons], None],
         "point": [None, check.point], "valid_until": [None, valid_until]}, reason, customer_id=check.customer_id)
-    if check.point == Point.SHIPMENT and pending:
+    if pending and check.point == Point.SHIPMENT:
         apply_shipment(actor, check, pending)
-    elif check.point == Point.INVOICE and pending:
+    elif pending and check.point == Point.INVOICE:
         apply_invoice(actor, check, pending)
-    else:
-        reserve(check, timezone.localdate())
     return check
 
 
