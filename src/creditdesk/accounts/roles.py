@@ -26,6 +26,7 @@ READ_EVERYTHING = [
     "assessment.view_agencyscale",
     "assessment.view_qualitativeanswer",
     "assessment.view_creditassessment",
+    "assessment.view_scoringmodel",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -55,6 +56,7 @@ KEEP_CREDIT_FILES = [
     "assessment.add_qualitativeanswer",
     "assessment.change_qualitativeanswer",
     "assessment.add_creditassessment",
+    "assessment.add_scoringmodel",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
@@ -70,7 +72,7 @@ ROLES: dict[str, dict[str, object]] = {
     "credit_manager": {
         "label": _("Credit manager"),
         "permissions": [*READ_EVERYTHING, *KEEP_CREDIT_FILES, "currencies.add_exchangerate",
-                        "limits.release_creditcheck"],
+                        "limits.release_creditcheck", "assessment.activate_scoringmodel"],
     },
     "credit_analyst": {
         "label": _("Credit analyst"),
@@ -107,7 +109,7 @@ ROLES: dict[str, dict[str, object]] = {
     },
     "cfo": {
         "label": _("CFO / finance director"),
-        "permissions": [*READ_EVERYTHING, "limits.approve_creditlimit"],
+        "permissions": [*READ_EVERYTHING, "limits.approve_creditlimit", "assessment.activate_scoringmodel"],
     },
     "auditor": {
         "label": _("Auditor"),

@@ -1,7 +1,8 @@
 """The inputs of a credit assessment over the API (`/api/assessment`): financial statements with their ratios and
 Altman Z'' (list, enter, correct), external ratings (list, record) with the agencies' scales, and the qualitative
 factors in force with a customer's answers (read, replace), and credit assessments (run, list, read) with their
-rating overrides (request, approve, reject). The same services and checks as the web pages.
+rating overrides (request, approve, reject), and the trained scoring models (`model_api`). The same services
+and checks as the web pages.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from creditdesk.assessment.model_api import router as model_router
 from creditdesk.assessment.models import CreditAssessment, ExternalRating, FinancialStatement
 from creditdesk.assessment.qualitative import factors, factors_by_code
 from creditdesk.assessment.rating import decide_override, request_override, run_assessment
@@ -41,6 +43,7 @@ from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import get_customer, visible_customers
 
 router = Router(tags=["credit assessment"])
+router.add_router("/models", model_router)
 VIEW_STATEMENTS = "assessment.view_financialstatement"
 VIEW_RATINGS = "assessment.view_externalrating"
 VIEW_ANSWERS = "assessment.view_qualitativeanswer"

@@ -1,5 +1,6 @@
 """Forms for the assessment tab; they only collect input, the assessment services check and decide."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from creditdesk.currencies.models import Currency
 from creditdesk.customers.forms import DateInput
 from creditdesk.customers.models import Customer, Document
 
+MAX_MODEL_BYTES = 5 * 1024 * 1024
 STATEMENT_FIELDS = ["period_end", "period_months", "currency", "audited", "source", *LINES]
 
 
@@ -98,3 +100,21 @@ class DecisionForm(forms.Form):
     """Approving an override may say why; rejecting one must (the service checks)."""
 
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class RegisterModelForm(forms.Form):
+    """A model file written by `creditdesk scoring train`, the code it will be known by and a note."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    file = forms.FileField(label=_("Model file (JSON)"))
+
+    def clean_file(self) -> Any:
+        """The file's JSON; the service says whether it holds a scorecard."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_MODEL_BYTES:
+            raise forms.ValidationError(_("A model file is at most 5 MB."))
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError(_("This file is not readable JSON: %(error)s") % {"error": error}) from error

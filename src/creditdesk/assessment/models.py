@@ -249,3 +249,45 @@ class CreditAssessment(models.Model):
         if self.override_status == OverrideStatus.APPROVED and self.override_rating:
             return self.override_rating
         return self.rating
+
+
+class ModelStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REQUESTED = "requested", _("Activation requested")
+    ACTIVE = "active", _("Policy's model")
+    REJECTED = "rejected", _("Activation rejected")
+    RETIRED = "retired", _("Retired")
+
+
+class ScoringModel(models.Model):
+    """A scorecard trained from data (`creditdesk scoring train`), kept with its binning table, coefficients, points
+    and validation report; it scores assessments only once an approved change makes it the policy's model."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    method = models.CharField(_("method"), max_length=40)
+    definition = models.JSONField(_("definition"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ModelStatus.choices, default=ModelStatus.DRAFT)
+    registered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("registered by"))
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("activation asked by"))
+    requested_at = models.DateTimeField(_("activation asked at"), null=True, blank=True)
+    request_reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
+        permissions = [("activate_scoringmodel", _("Can approve a scoring model as the policy's model"))]
+        constraints = [models.UniqueConstraint(fields=["status"], condition=Q(status="active"),
+                                               name="one_policy_scoring_model")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -22,7 +22,9 @@ from creditdesk.assessment.expert import Rated, rate, scale
 from creditdesk.assessment.financials import altman_z, ratios
 from creditdesk.assessment.models import CreditAssessment, FinancialStatement, OverrideStatus
 from creditdesk.assessment.recommendation import Recommendation, recommend_limit
-from creditdesk.assessment.selectors import factor_answers, rating_history
+from creditdesk.assessment.scoring.scorecard import Scorecard
+from creditdesk.assessment.selectors import factor_answers, policy_model, rating_history
+from creditdesk.assessment.trained import rate_trained
 from creditdesk.audit.services import record_audit
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
@@ -42,15 +44,23 @@ def statement_inputs(customer: Customer, today: dt.date) -> dict[str, Any]:
 
 
 def gather_inputs(customer: Customer, today: dt.date) -> dict[str, Any]:
-    """Every input of the card from the credit file and the ledger, as known today."""
+    """Every input a card may read, from the credit file and the ledger, as known today."""
     behaviour = behaviour_factors([customer.pk], today)
     agency = rating_history(customer).filter(rated_on__lte=today).first()
     return {
         **statement_inputs(customer, today),
         **{item.factor.code: item.answer.answer for item in factor_answers(customer) if item.answer},
-        "days_beyond_terms": behaviour.days_beyond_terms_year, "share_paid_late": behaviour.share_paid_late,
-        "external_rating": agency.rating_class if agency else None,
+        "days_beyond_terms": behaviour.days_beyond_terms_year,
+        "days_beyond_terms_trend": behaviour.days_beyond_terms_trend,
+        "share_paid_late": behaviour.share_paid_late, "open_disputes": behaviour.open_disputes,
+        "broken_promises": behaviour.broken_promises, "external_rating": agency.rating_class if agency else None,
     }
+
+
+def rate_on_policy(inputs: dict[str, Any]) -> Rated:
+    """Score on the policy's trained model when a change made one active, else on the expert card."""
+    model = policy_model()
+    return rate(inputs) if model is None else rate_trained(inputs, model.code, Scorecard.from_dict(model.definition))
 
 
 def as_text(value: Any) -> Any:
@@ -74,7 +84,7 @@ def run_assessment(actor: Actor, customer: Customer) -> CreditAssessment:
     require(actor, RUN)
     today = timezone.localdate()
     inputs = gather_inputs(customer, today)
-    rated = rate(inputs)
+    rated = rate_on_policy(inputs)
     found = recommend_limit(customer, rated.rating, today)
     assessment = CreditAssessment.objects.create(
         customer=customer, model_version=rated.version, inputs={k: as_text(v) for k, v in inputs.items()},

@@ -12,8 +12,10 @@ from creditdesk.assessment.models import (
     CreditAssessment,
     ExternalRating,
     FinancialStatement,
+    ModelStatus,
     OverrideStatus,
     QualitativeAnswer,
+    ScoringModel,
 )
 from creditdesk.assessment.qualitative import Choice, Factor, factors
 from creditdesk.core.types import Viewer
@@ -139,3 +141,17 @@ def override_report(user: Viewer, status: str = "") -> QuerySet[CreditAssessment
     found = found.filter(override_status=status) if status else found
     waiting = Case(When(override_status=OverrideStatus.REQUESTED, then=Value(0)), default=Value(1))
     return found.order_by(waiting, "-run_at", "-id")
+
+
+def policy_model() -> ScoringModel | None:
+    """The trained model an approved change made the policy's; None while the expert card scores."""
+    return ScoringModel.objects.filter(status=ModelStatus.ACTIVE).first()
+
+
+def scoring_models(status: str = "") -> QuerySet[ScoringModel]:
+    """The registered models, waiting and in-force ones first, then the latest, with the people named on them."""
+    found = ScoringModel.objects.select_related("registered_by", "requested_by", "decided_by")
+    found = found.filter(status=status) if status else found
+    first = Case(When(status=ModelStatus.REQUESTED, then=Value(0)), When(status=ModelStatus.ACTIVE, then=Value(1)),
+                 default=Value(2))
+    return found.order_by(first, "-registered_at", "-id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditdesk.assessment import views
+from creditdesk.assessment import model_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("assessments/<int:pk>/override/reject", views.override_reject, name="override-reject"),
     path("overrides/", views.overrides, name="overrides"),
     path("scorecard/", views.scorecard, name="scorecard"),
+    path("models/", model_views.model_register, name="model-register"),
+    path("models/<slug:code>/", model_views.model_page, name="model"),
+    path("models/<slug:code>/activation", model_views.model_activation, name="model-activation"),
+    path("models/<slug:code>/activation/approve", model_views.model_approve, name="model-approve"),
+    path("models/<slug:code>/activation/reject", model_views.model_reject, name="model-reject"),
 ]

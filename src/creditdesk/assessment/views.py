@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from creditdesk.assessment import charts
 from creditdesk.assessment.behaviour import behaviour_factors
-from creditdesk.assessment.drift import drift, verdict
 from creditdesk.assessment.expert import card, scale
 from creditdesk.assessment.forms import (
     STATEMENT_FIELDS,
@@ -32,9 +31,11 @@ from creditdesk.assessment.forms import (
     DecisionForm,
     OverrideForm,
     RatingForm,
+    RegisterModelForm,
     StatementForm,
     note_field,
 )
+from creditdesk.assessment.model_views import drift_context
 from creditdesk.assessment.models import CreditAssessment, FinancialStatement, OverrideStatus
 from creditdesk.assessment.qualitative import Factor, factors, factors_by_code
 from creditdesk.assessment.rating import decide_override, request_override, run_assessment
@@ -47,10 +48,13 @@ from creditdesk.assessment.selectors import (
     factor_answers,
     industry_percentiles,
     override_report,
+    policy_model,
     rating_history,
+    scoring_models,
     visible_assessments,
 )
 from creditdesk.assessment.services import answer_factors, correct_statement, enter_statement, record_rating
+from creditdesk.assessment.trained import factor_labels
 from creditdesk.core.forms import show_errors
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
@@ -66,6 +70,7 @@ ADD_STATEMENT, CHANGE_STATEMENT = "assessment.add_financialstatement", "assessme
 ADD_RATING = "assessment.add_externalrating"
 ANSWER = ("assessment.add_qualitativeanswer", "assessment.change_qualitativeanswer")
 VIEW_ASSESSMENTS, RUN = "assessment.view_creditassessment", "assessment.add_creditassessment"
+VIEW_MODELS = "assessment.view_scoringmodel"
 APPROVE = "limits.approve_creditlimit"
 PAGE_SIZE = 50
 
@@ -140,19 +145,22 @@ def customer_tab(request: AuthedRequest, customer: Customer) -> dict[str, Any]:
         except MissingExchangeRate as error:
             context["missing_rate"] = str(error)
     if request.user.has_perm(VIEW_ASSESSMENTS):
-        context.update(assessment_context(customer))
+        context.update(assessment_context(customer, request.GET.get("page")))
     return context
 
 
-def assessment_context(customer: Customer) -> dict[str, Any]:
-    """The latest assessment with its chart and its rules' amounts, the earlier ones, and the override form."""
-    assessments = list(customer_assessments(customer))
-    latest = assessments[0] if assessments else None
+def assessment_context(customer: Customer, page: str | None) -> dict[str, Any]:
+    """The latest assessment with its chart and its rules' amounts, a page of the earlier ones, the override form."""
+    assessments = customer_assessments(customer)
+    latest = assessments.first()
+    if latest is None:
+        return {"latest": None, "earlier": []}
+    centred = latest.model_version != card().version
     return {
-        "latest": latest, "earlier": assessments[1:],
-        "contributions_chart": serialise(charts.contributions_chart(latest.contributions)) if latest else "",
-        "rules": rule_rows(latest) if latest else [],
-        "override_form": OverrideForm(classes=[item.rating for item in scale()]),
+        "latest": latest, "base_points": latest.score - sum(Decimal(c["contribution"]) for c in latest.contributions),
+        "earlier": Paginator(assessments.exclude(pk=latest.pk), PAGE_SIZE).get_page(page),
+        "contributions_chart": serialise(charts.contributions_chart(latest.contributions, centred)),
+        "rules": rule_rows(latest), "override_form": OverrideForm(classes=[item.rating for item in scale()]),
     }
 
 
@@ -308,9 +316,9 @@ def answer_label(question: Factor | None, code: str) -> str:
     return str(choice.label) if choice else code
 
 
-def scorecard(request: AuthedRequest) -> HttpResponse:
-    """The expert card in force (factors, bins or answers with their points, weights), the rating scale and the
-    drift of the card's scores since it was new."""
+def scorecard_context(request: AuthedRequest) -> dict[str, Any]:
+    """The expert card (factors, bins or answers with their points, weights), the rating scale, the card's drift,
+    the policy's model and the registered trained models."""
     require(request.user, VIEW_ASSESSMENTS)
     current, answers = card(), factors_by_code()
     rows = []
@@ -322,10 +330,11 @@ def scorecard(request: AuthedRequest) -> HttpResponse:
             bins = [(found.describe(), found.points) for found in item.bins]
         rows.append({"code": item.code, "label": item.label, "weight": item.weight, "missing": item.missing,
                      "bins": bins})
-    found = drift(current.version)
-    labels = {item.code: item.label for item in current.factors}
-    return render(request, "assessment/scorecard.html", {
-        "card": current, "factors": rows, "scale": scale(), "drift": found, "verdict": verdict(found.overall),
-        "factor_drift": [(code, labels.get(code, code), value, verdict(value))
-                         for code, value in found.factors.items()],
-    })
+    models = (Paginator(scoring_models(), PAGE_SIZE).get_page(request.GET.get("page"))
+              if request.user.has_perm(VIEW_MODELS) else None)
+    return {"card": current, "factors": rows, "scale": scale(), "policy_model": policy_model(), "models": models,
+            "register_form": RegisterModelForm(), **drift_context(current.version, factor_labels())}
+
+
+def scorecard(request: AuthedRequest) -> HttpResponse:
+    return render(request, "assessment/scorecard.html", scorecard_context(request))

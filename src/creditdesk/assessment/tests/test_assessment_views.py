@@ -8,6 +8,7 @@ The customer has the hand-worked statement and five qualitative answers, so (see
 
 import json
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 
@@ -171,8 +172,17 @@ def test_earlier_assessments_are_listed_below_the_latest(analyst, customer):
     response = signed_in(analyst).get(tab(customer))
 
     assert response.context["latest"] == latest
-    assert response.context["earlier"] == [first]
+    assert list(response.context["earlier"]) == [first]
     assert f'<tr data-assessment="{first.pk}"><td>' in response.content.decode()
+
+
+def test_earlier_assessments_come_a_page_at_a_time(analyst, customer):
+    runs = [run_assessment(analyst, customer) for _ in range(4)]
+    with patch("creditdesk.assessment.views.PAGE_SIZE", 2):
+        response = signed_in(analyst).get(tab(customer) + "?page=2")
+    page = response.context["earlier"]
+    assert ([item.pk for item in page], page.paginator.count) == ([runs[0].pk], 3)
+    assert "Page 2 of 2" in response.content.decode()
 
 
 def test_the_scorecard_page_shows_the_card_the_scale_and_the_drift(analyst, customer):

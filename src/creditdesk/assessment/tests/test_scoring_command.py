@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from creditdesk.assessment.models import ScoringModel
 from creditdesk.assessment.scoring.data import load_dataset
 from creditdesk.assessment.scoring.metrics import quality
 from creditdesk.assessment.scoring.scorecard import Scorecard, train_scorecard
@@ -139,3 +140,35 @@ def test_bad_input_gives_a_clear_error(args, message, data_file, tmp_path):
              "other": tmp_path / "other.json", "list": tmp_path / "list.json"}
     with pytest.raises(CommandError, match=message):
         run(*(arg.format(**paths) for arg in args))
+
+
+@pytest.mark.django_db
+def test_a_model_trained_on_the_inputs_of_assessments_is_registered_as_a_draft(analyst, tmp_path):
+    """The same generated firms, their columns named as the assessment's inputs and answers."""
+    data, model = tmp_path / "portfolio.csv", tmp_path / "portfolio-model.json"
+    frame = firms(400, seed=5).rename(columns={"leverage": "debt_ratio", "margin": "net_margin",
+                                              "sector": "industry_risk"})
+    frame["industry_risk"] = frame["industry_risk"].map({"retail": "moderate", "mining": "high", "services": "low"})
+    frame.to_csv(data, index=False)
+    run("train", "--data", str(data), "--target", "status", "--folds", "3", "--out", str(model))
+
+    text = run("register", "--model", str(model), "--code", "portfolio-1", "--note", "Generated firms.",
+               "--user", analyst.username)
+
+    assert text == "model portfolio-1 registered as a draft; ask for its activation on its page\n"
+    saved = ScoringModel.objects.get()
+    assert (saved.code, saved.status, saved.note, saved.registered_by) == (
+        "portfolio-1", "draft", "Generated firms.", analyst)
+    assert saved.definition == json.loads(model.read_text(encoding="utf-8"))
+    assert {factor["name"] for factor in saved.definition["factors"]} <= {"debt_ratio", "net_margin", "industry_risk"}
+    assert list(saved.definition["validation"]["models"]) == ["scorecard", "challenger"]
+
+
+@pytest.mark.django_db
+def test_a_model_on_other_columns_or_an_unknown_user_is_not_registered(analyst, trained):
+    model, _ = trained
+    with pytest.raises(CommandError, match="The model reads factors an assessment does not gather: leverage"):
+        run("register", "--model", str(model), "--code", "firms-1", "--user", analyst.username)
+    with pytest.raises(CommandError, match="no user nobody; pass --user"):
+        run("register", "--model", str(model), "--code", "firms-1", "--user", "nobody")
+    assert not ScoringModel.objects.exists()

@@ -5,6 +5,7 @@ CFOs and auditors read everything; only admins, credit managers and analysts kee
 anonymous callers are sent to the login page, or get 401 from the API.
 """
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,21 +15,25 @@ from django.utils import timezone
 
 from creditdesk.accounts.roles import ROLES
 from creditdesk.accounts.services import create_api_token
+from creditdesk.assessment.model_changes import register_model, request_activation
 from creditdesk.assessment.rating import request_override, run_assessment
 from creditdesk.assessment.tests.factories import HAND_WORKED, FinancialStatementFactory
+from creditdesk.assessment.tests.test_scoring_models import trained_card
 from creditdesk.customers.services import upload_document
 from creditdesk.limits.checks import check_order
 from creditdesk.limits.models import CreditLimit, LimitStatus
 from creditdesk.limits.services import request_limit
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
 
-CREDIT_KEYS = ("reserved", "watched", "blocked", "requested", "statement", "assessment", "override")
+CREDIT_KEYS = ("reserved", "watched", "blocked", "requested", "statement", "assessment", "override", "draft", "asked")
 
 KEEPERS = {"admin", "credit_manager", "credit_analyst"}
 READERS = KEEPERS | {"cfo", "auditor"}
 LOGGERS = KEEPERS | {"collector", "sales"}
 RATE_SETTERS = {"admin", "credit_manager"}
 LIMIT_APPROVERS = KEEPERS | {"cfo"}
+MODEL_ACTIVATORS = {"credit_manager", "cfo"}
+CARD = trained_card()
 CHECK_READERS = READERS | {"sales"}
 ALL = set(ROLES)
 
@@ -71,7 +76,9 @@ def credit_of(manager, own) -> dict[str, int]:
                 "amount": Decimal("1000.00"), "currency_id": "CNY", "valid_from": timezone.localdate(),
                 "justification": "More room."}).pk,
             "assessment": run_assessment(manager, own).pk,
-            "override": request_override(requester, run_assessment(manager, own), 9, "Lost its main customer.").pk}
+            "override": request_override(requester, run_assessment(manager, own), 9, "Lost its main customer.").pk,
+            "draft": register_model(manager, "draft-1", CARD).code,
+            "asked": request_activation(requester, register_model(requester, "asked-1", CARD), "Better.").code}
 
 
 def web(world, role: str) -> Client:
@@ -105,6 +112,7 @@ PAGES = [
     ("/limits/watch/", allowed(CHECK_READERS, 200)),
     ("/assessment/overrides/", allowed(READERS, 200)),
     ("/assessment/scorecard/", allowed(READERS, 200)),
+    ("/assessment/models/{draft}/", allowed(READERS, 200)),
     ("/customers/{own}/edit", allowed(KEEPERS, 200)),
     ("/customers/{other}/edit", {**allowed(KEEPERS, 200), "sales": 404}),
     ("/audit/", allowed(READERS, 200)),
@@ -184,9 +192,18 @@ WRITES = [
     ("post", "/assessment/assessments/{assessment}/override", lambda n: {"rating": "9", "reason": "Lost a buyer."},
      allowed(KEEPERS, 302)),
     ("post", "/assessment/assessments/{override}/override/approve", lambda n: {}, allowed(LIMIT_APPROVERS, 302)),
+    ("post", "/assessment/models/", lambda n: {"code": f"web-{n}", "file": model_file()}, allowed(KEEPERS, 302)),
+    ("post", "/assessment/models/{draft}/activation", lambda n: {"reason": "Better."}, allowed(KEEPERS, 302)),
+    ("post", "/assessment/models/{asked}/activation/approve", lambda n: {}, allowed(MODEL_ACTIVATORS, 302)),
+    ("post", "/assessment/models/{asked}/activation/reject", lambda n: {"reason": "No."},
+     allowed(MODEL_ACTIVATORS, 302)),
     ("post", "/assessment/assessments/{override}/override/reject", lambda n: {"reason": "No evidence."},
      allowed(LIMIT_APPROVERS, 302)),
 ]
+
+
+def model_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("model.json", json.dumps(CARD).encode(), content_type="application/json")
 
 
 def statement_form(period_end: str) -> dict[str, str]:
@@ -279,6 +296,12 @@ API = [
     ("post", "/api/assessment/assessments/{assessment}/override", {"rating": 9, "reason": "Lost a buyer."},
      allowed(KEEPERS, 200)),
     ("post", "/api/assessment/assessments/{override}/override/approve", {}, allowed(LIMIT_APPROVERS, 200)),
+    ("get", "/api/assessment/models/", None, allowed(READERS, 200)),
+    ("get", "/api/assessment/models/{draft}", None, allowed(READERS, 200)),
+    ("post", "/api/assessment/models/", {"code": "api-1", "definition": CARD}, allowed(KEEPERS, 201)),
+    ("post", "/api/assessment/models/{draft}/activation", {"reason": "Better."}, allowed(KEEPERS, 200)),
+    ("post", "/api/assessment/models/{asked}/activation/approve", {}, allowed(MODEL_ACTIVATORS, 200)),
+    ("post", "/api/assessment/models/{asked}/activation/reject", {"reason": "No."}, allowed(MODEL_ACTIVATORS, 200)),
     ("post", "/api/assessment/assessments/{override}/override/reject", {"reason": "No evidence."},
      allowed(LIMIT_APPROVERS, 200)),
 ]

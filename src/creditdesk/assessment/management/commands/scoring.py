@@ -3,15 +3,20 @@
 cv        --data PATH --target COLUMN [--folds 10] [--seed 0] [--json] [--bad VALUE]
 train     --data PATH --target COLUMN [--folds 10] [--seed 0] [--bad VALUE] --out FILE.json
 evaluate  --model FILE.json --data PATH --target COLUMN [--bad VALUE] [--json]
+register  --model FILE.json --code CODE [--note TEXT] [--user NAME]: keep a trained model as a draft, to be
+          activated as the policy's model through an approved change on its page
 """
 
 import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from creditdesk.assessment.model_changes import register_model
 from creditdesk.assessment.scoring.data import Dataset, load_dataset
 from creditdesk.assessment.scoring.metrics import Quality, quality
 from creditdesk.assessment.scoring.scorecard import Scorecard, train_scorecard
@@ -23,7 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """The three subcommands and their options."""
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{cv,train,evaluate}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{cv,train,evaluate,register}")
         cv = actions.add_parser("cv", help=_("stratified k-fold cross-validation of the scorecard and challenger"))
         _data_arguments(cv)
         _fold_arguments(cv)
@@ -36,12 +41,20 @@ class Command(BaseCommand):
         evaluate.add_argument("--model", required=True, type=Path, help=_("a model file written by train"))
         _data_arguments(evaluate)
         evaluate.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
+        register = actions.add_parser("register", help=_("keep a saved scorecard as a draft policy model"))
+        register.add_argument("--model", required=True, type=Path, help=_("a model file written by train"))
+        register.add_argument("--code", required=True, help=_("the new model's code"))
+        register.add_argument("--note", default="", help=_("what the model was trained on, in a line"))
+        register.add_argument("--user", default="admin", help=_("who registers the model"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand; bad input becomes a CommandError with a readable message."""
-        handlers = {"cv": self.run_cv, "train": self.run_train, "evaluate": self.run_evaluate}
+        handlers = {"cv": self.run_cv, "train": self.run_train, "evaluate": self.run_evaluate,
+                    "register": self.run_register}
         try:
             handlers[options["action"]](options)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         except ValueError as error:
             raise CommandError(str(error)) from error
 
@@ -92,6 +105,15 @@ class Command(BaseCommand):
             return
         self.stdout.write(_format_quality(data, figures))
 
+    def run_register(self, options: dict[str, Any]) -> None:
+        """Register a saved scorecard under a new code, as the named user."""
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(_("no user %(user)s; pass --user") % {"user": options["user"]})
+        model = register_model(user, options["code"], _read_json(options["model"]), options["note"])
+        self.stdout.write(_("model %(code)s registered as a draft; ask for its activation on its page")
+                          % {"code": model.code})
+
 
 def _data_arguments(parser: CommandParser) -> None:
     """Options every subcommand shares: the data file, its target column and the bad class."""
@@ -111,15 +133,20 @@ def _load(options: dict[str, Any]) -> Dataset:
     return load_dataset(options["data"], options["target"], options["bad"])
 
 
-def _read_model(path: Path) -> Scorecard:
-    """A saved scorecard, or a CommandError saying why the file cannot be one."""
+def _read_json(path: Path) -> Any:
+    """A model file's JSON, or a CommandError saying why it cannot be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise CommandError(_("model file not found: %(file)s") % {"file": path}) from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(_("model file %(file)s is not readable JSON: %(error)s")
                            % {"file": path, "error": error}) from error
+
+
+def _read_model(path: Path) -> Scorecard:
+    """A saved scorecard, or a CommandError saying why the file cannot be one."""
+    data = _read_json(path)
     try:
         return Scorecard.from_dict(data)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
