@@ -1,6 +1,6 @@
 """Trained scoring models over the API (`/api/assessment/models`): list and read them with their points tables and
 validation reports, register one saved by `creditdesk scoring train`, ask for its activation as the policy's model
-and approve or reject that change. The same services and checks as the model pages.
+(or the policy model's retirement) and approve or reject that change. The same services and checks as the model pages.
 """
 
 import datetime as dt
@@ -10,7 +10,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from creditdesk.assessment.model_changes import decide_activation, register_model, request_activation
+from creditdesk.assessment.model_changes import (
+    decide_change,
+    register_model,
+    request_activation,
+    request_retirement,
+)
 from creditdesk.assessment.models import ScoringModel
 from creditdesk.assessment.selectors import scoring_models
 from creditdesk.core.api import Page, PageParams, paginate
@@ -103,14 +108,20 @@ def ask_activation(request: AuthedRequest, code: str, payload: ReasonIn) -> dict
     return model_out(request_activation(request.user, readable_model(request, code), payload.reason))
 
 
-@router.post("/{code}/activation/approve", response=ModelOut)
-def approve_activation(request: AuthedRequest, code: str, payload: ReasonIn | None = None) -> dict[str, Any]:
-    """Make the model the policy's model; not by its maker, only with the authority to change the policy."""
+@router.post("/{code}/retirement", response=ModelOut)
+def ask_retirement(request: AuthedRequest, code: str, payload: ReasonIn) -> dict[str, Any]:
+    """Ask for the policy's model to step down so the expert card scores again; someone else approves."""
+    return model_out(request_retirement(request.user, readable_model(request, code), payload.reason))
+
+
+@router.post("/{code}/approve", response=ModelOut)
+def approve_change(request: AuthedRequest, code: str, payload: ReasonIn | None = None) -> dict[str, Any]:
+    """Approve the requested activation or retirement; not by its maker, only with the authority to change it."""
     model = readable_model(request, code)
-    return model_out(decide_activation(request.user, model, True, payload.reason if payload else ""))
+    return model_out(decide_change(request.user, model, True, payload.reason if payload else ""))
 
 
-@router.post("/{code}/activation/reject", response=ModelOut)
-def reject_activation(request: AuthedRequest, code: str, payload: ReasonIn) -> dict[str, Any]:
-    """Refuse the change, saying why; the model in force stays."""
-    return model_out(decide_activation(request.user, readable_model(request, code), False, payload.reason))
+@router.post("/{code}/reject", response=ModelOut)
+def reject_change(request: AuthedRequest, code: str, payload: ReasonIn) -> dict[str, Any]:
+    """Refuse the requested change, saying why; the model in force stays."""
+    return model_out(decide_change(request.user, readable_model(request, code), False, payload.reason))

@@ -1,8 +1,10 @@
 """Changing the policy's scoring model: a trained scorecard is registered as a draft, its activation is asked for
 with a reason, and someone else with the authority to change the credit policy approves or rejects it.
 
-Approval makes it the one model that scores new assessments and retires the model it replaces; every step is
-audited. Nothing of a registered model changes afterwards: a retrained card is registered under a new code.
+Approval makes it the one model that scores new assessments and retires the model it replaces. Retiring the
+policy's model without a successor (back to the expert card) is asked for and approved the same way; the model
+keeps scoring until then. Every step is audited. Nothing of a registered model changes afterwards: a retrained
+card is registered under a new code.
 """
 
 from typing import Any
@@ -23,6 +25,15 @@ from creditdesk.core.types import Actor
 
 REGISTER, ACTIVATE = "assessment.add_scoringmodel", "assessment.activate_scoringmodel"
 REASON_LENGTH = 300
+WAITING = (ModelStatus.REQUESTED, ModelStatus.RETIRING)
+IN_FORCE = (ModelStatus.ACTIVE, ModelStatus.RETIRING)
+# (status waiting, approved?) → (status after the decision, audit action)
+OUTCOMES: dict[tuple[str, bool], tuple[str, str]] = {
+    (ModelStatus.REQUESTED, True): (ModelStatus.ACTIVE, "scoring_model.activated"),
+    (ModelStatus.REQUESTED, False): (ModelStatus.REJECTED, "scoring_model.activation_rejected"),
+    (ModelStatus.RETIRING, True): (ModelStatus.RETIRED, "scoring_model.retired"),
+    (ModelStatus.RETIRING, False): (ModelStatus.ACTIVE, "scoring_model.retirement_rejected"),
+}
 
 
 def readable_scorecard(definition: Any) -> Scorecard:
@@ -65,52 +76,68 @@ def locked(model: ScoringModel) -> ScoringModel:
     return ScoringModel.objects.select_for_update().get(pk=model.pk)
 
 
+def asked(actor: Actor, model: ScoringModel, reason: str, status: str, action: str) -> ScoringModel:
+    """Record a requested change of the policy's model, with its reason; any earlier decision is cleared."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the policy's model should change.")})
+    before = model.status
+    model.status, model.requested_by, model.requested_at = status, actor, timezone.now()
+    model.request_reason = reason.strip()[:REASON_LENGTH]
+    model.decided_by, model.decided_at, model.decision_reason = None, None, ""
+    model.save()
+    record_audit(actor, action, model, {"status": [before, model.status]}, reason)
+    return model
+
+
 @transaction.atomic
 def request_activation(actor: Actor, model: ScoringModel, reason: str) -> ScoringModel:
     """Ask for a draft (or a rejected or retired model) to become the policy's model, saying why."""
     require(actor, REGISTER)
     model = locked(model)
-    if model.status in (ModelStatus.ACTIVE, ModelStatus.REQUESTED):
+    if model.status in WAITING or model.status == ModelStatus.ACTIVE:
         raise ValidationError(_("This model is already the policy's model or waits for approval."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why this model should score the assessments.")})
-    before = model.status
-    model.status, model.requested_by, model.requested_at = ModelStatus.REQUESTED, actor, timezone.now()
-    model.request_reason = reason.strip()[:REASON_LENGTH]
-    model.decided_by, model.decided_at, model.decision_reason = None, None, ""
-    model.save()
-    record_audit(actor, "scoring_model.activation_request", model, {"status": [before, model.status]}, reason)
-    return model
+    return asked(actor, model, reason, ModelStatus.REQUESTED, "scoring_model.activation_request")
 
 
 @transaction.atomic
-def decide_activation(actor: Actor, model: ScoringModel, approve: bool, reason: str = "") -> ScoringModel:
-    """Someone other than the maker approves (the old policy model retires) or rejects, with a reason, the change."""
+def request_retirement(actor: Actor, model: ScoringModel, reason: str) -> ScoringModel:
+    """Ask for the policy's model to step down, so the expert card scores again; it scores until approved."""
+    require(actor, REGISTER)
+    model = locked(model)
+    if model.status != ModelStatus.ACTIVE:
+        raise ValidationError(_("Only the policy's model can be retired."))
+    return asked(actor, model, reason, ModelStatus.RETIRING, "scoring_model.retirement_request")
+
+
+@transaction.atomic
+def decide_change(actor: Actor, model: ScoringModel, approve: bool, reason: str = "") -> ScoringModel:
+    """Someone other than the maker approves or rejects (saying why) the requested activation or retirement."""
     require(actor, ACTIVATE)
     model = locked(model)
-    if model.status != ModelStatus.REQUESTED:
-        raise ValidationError(_("No activation of this model waits for approval."))
+    if model.status not in WAITING:
+        raise ValidationError(_("No change of this model waits for approval."))
     if model.requested_by_id == getattr(actor, "pk", None):
         raise ValidationError(_("The maker of a model change cannot approve or reject it."))
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the change is rejected.")})
-    now = timezone.now()
-    if approve:
+    before = model.status
+    if approve and before == ModelStatus.REQUESTED:
         retire_policy_model(actor, model)
-    model.status = ModelStatus.ACTIVE if approve else ModelStatus.REJECTED
-    model.decided_by, model.decided_at, model.decision_reason = actor, now, reason.strip()[:REASON_LENGTH]
+    model.status, action = OUTCOMES[(before, approve)]
+    model.decided_by, model.decided_at, model.decision_reason = actor, timezone.now(), reason.strip()[:REASON_LENGTH]
+    model.retired_at = model.decided_at if model.status == ModelStatus.RETIRED else None
     model.save()
-    action = "scoring_model.activated" if approve else "scoring_model.activation_rejected"
-    record_audit(actor, action, model, {"status": [ModelStatus.REQUESTED, model.status]}, reason)
+    record_audit(actor, action, model, {"status": [before, model.status]}, reason)
     return model
 
 
 def retire_policy_model(actor: Actor, successor: ScoringModel) -> None:
-    """The model in force steps down for its successor."""
-    current = ScoringModel.objects.select_for_update().filter(status=ModelStatus.ACTIVE).first()
+    """The model in force (even one whose retirement waits) steps down for its successor."""
+    current = ScoringModel.objects.select_for_update().filter(status__in=IN_FORCE).first()
     if current is None:
         return
+    before = current.status
     current.status, current.retired_at = ModelStatus.RETIRED, timezone.now()
     current.save()
-    record_audit(actor, "scoring_model.retired", current, {"status": [ModelStatus.ACTIVE, ModelStatus.RETIRED]},
+    record_audit(actor, "scoring_model.retired", current, {"status": [before, ModelStatus.RETIRED]},
                  _("Replaced by %(code)s.") % {"code": successor.code})

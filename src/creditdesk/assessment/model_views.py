@@ -1,17 +1,20 @@
 """Trained scoring models on the web: register a model file on the scorecard page, read a model's page (its
 validation report, base points and points table, coefficients, drift) and change the policy's model there: ask
-for the activation with a reason, and approve or reject it as someone else.
+for its activation (or the policy model's retirement) with a reason, and approve or reject it as someone else.
 
 Thin views over `model_changes`; what a service refuses is shown as a message or beside the field at fault.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from creditdesk.assessment.drift import drift, verdict
@@ -19,11 +22,12 @@ from creditdesk.assessment.forms import DecisionForm, RegisterModelForm
 from creditdesk.assessment.model_changes import (
     ACTIVATE,
     REGISTER,
-    decide_activation,
+    decide_change,
     register_model,
     request_activation,
+    request_retirement,
 )
-from creditdesk.assessment.models import ScoringModel
+from creditdesk.assessment.models import ModelStatus, ScoringModel
 from creditdesk.assessment.scoring.scorecard import Scorecard
 from creditdesk.assessment.selectors import scoring_models
 from creditdesk.assessment.trained import factor_labels
@@ -84,14 +88,22 @@ def model_register(request: AuthedRequest) -> HttpResponse:
                   status=422)
 
 
-def changed(request: AuthedRequest, code: str, change: Any, done: str) -> HttpResponse:
+DONE: dict[str, Promise] = {
+    ModelStatus.REQUESTED: gettext_lazy("Activation requested; it now waits for approval."),
+    ModelStatus.RETIRING: gettext_lazy("Return to the expert card requested; it now waits for approval."),
+    ModelStatus.ACTIVE: gettext_lazy("The policy's model is now this model: it scores every new assessment."),
+    ModelStatus.RETIRED: gettext_lazy("Model retired: the expert card scores every new assessment."),
+    ModelStatus.REJECTED: gettext_lazy("Activation rejected."),
+}
+
+
+def changed(request: AuthedRequest, code: str, change: Callable[[ScoringModel, str], ScoringModel]) -> HttpResponse:
     """Apply one step of the policy-model change with the form's reason; back to the model's page either way."""
     model: ScoringModel = get_object_or_404(ScoringModel, code=code)
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        change(model, form.cleaned_data.get("reason", ""))
-        messages.success(request, done)
+        messages.success(request, str(DONE[change(model, form.cleaned_data.get("reason", "")).status]))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal(error))
     return redirect("assessment:model", code)
@@ -100,19 +112,22 @@ def changed(request: AuthedRequest, code: str, change: Any, done: str) -> HttpRe
 @require_POST
 def model_activation(request: AuthedRequest, code: str) -> HttpResponse:
     require(request.user, VIEW, REGISTER)
-    return changed(request, code, lambda model, reason: request_activation(request.user, model, reason),
-                   _("Activation requested; it now waits for approval."))
+    return changed(request, code, lambda model, reason: request_activation(request.user, model, reason))
+
+
+@require_POST
+def model_retirement(request: AuthedRequest, code: str) -> HttpResponse:
+    require(request.user, VIEW, REGISTER)
+    return changed(request, code, lambda model, reason: request_retirement(request.user, model, reason))
 
 
 @require_POST
 def model_approve(request: AuthedRequest, code: str) -> HttpResponse:
     require(request.user, VIEW, ACTIVATE)
-    return changed(request, code, lambda model, reason: decide_activation(request.user, model, True, reason),
-                   _("Model activated: it now scores every new assessment."))
+    return changed(request, code, lambda model, reason: decide_change(request.user, model, True, reason))
 
 
 @require_POST
 def model_reject(request: AuthedRequest, code: str) -> HttpResponse:
     require(request.user, VIEW, ACTIVATE)
-    return changed(request, code, lambda model, reason: decide_activation(request.user, model, False, reason),
-                   _("Activation rejected."))
+    return changed(request, code, lambda model, reason: decide_change(request.user, model, False, reason))

@@ -256,6 +256,7 @@ class ModelStatus(models.TextChoices):
     REQUESTED = "requested", _("Activation requested")
     ACTIVE = "active", _("Policy's model")
     REJECTED = "rejected", _("Activation rejected")
+    RETIRING = "retiring", _("Policy's model, retirement requested")
     RETIRED = "retired", _("Retired")
 
 
@@ -286,7 +287,7 @@ class ScoringModel(models.Model):
         verbose_name = _("scoring model")
         verbose_name_plural = _("scoring models")
         permissions = [("activate_scoringmodel", _("Can approve a scoring model as the policy's model"))]
-        constraints = [models.UniqueConstraint(fields=["status"], condition=Q(status="active"),
+        constraints = [models.UniqueConstraint(fields=["status"], condition=Q(status__in=["active", "retiring"]),
                                                name="one_policy_scoring_model")]
 
     def __str__(self) -> str:

@@ -145,13 +145,13 @@ def override_report(user: Viewer, status: str = "") -> QuerySet[CreditAssessment
 
 def policy_model() -> ScoringModel | None:
     """The trained model an approved change made the policy's; None while the expert card scores."""
-    return ScoringModel.objects.filter(status=ModelStatus.ACTIVE).first()
+    return ScoringModel.objects.filter(status__in=(ModelStatus.ACTIVE, ModelStatus.RETIRING)).first()
 
 
 def scoring_models(status: str = "") -> QuerySet[ScoringModel]:
     """The registered models, waiting and in-force ones first, then the latest, with the people named on them."""
     found = ScoringModel.objects.select_related("registered_by", "requested_by", "decided_by")
     found = found.filter(status=status) if status else found
-    first = Case(When(status=ModelStatus.REQUESTED, then=Value(0)), When(status=ModelStatus.ACTIVE, then=Value(1)),
-                 default=Value(2))
+    first = Case(When(status__in=(ModelStatus.REQUESTED, ModelStatus.RETIRING), then=Value(0)),
+                 When(status=ModelStatus.ACTIVE, then=Value(1)), default=Value(2))
     return found.order_by(first, "-registered_at", "-id")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("models/", model_views.model_register, name="model-register"),
     path("models/<slug:code>/", model_views.model_page, name="model"),
     path("models/<slug:code>/activation", model_views.model_activation, name="model-activation"),
-    path("models/<slug:code>/activation/approve", model_views.model_approve, name="model-approve"),
-    path("models/<slug:code>/activation/reject", model_views.model_reject, name="model-reject"),
+    path("models/<slug:code>/retirement", model_views.model_retirement, name="model-retirement"),
+    path("models/<slug:code>/approve", model_views.model_approve, name="model-approve"),
+    path("models/<slug:code>/reject", model_views.model_reject, name="model-reject"),
 ]

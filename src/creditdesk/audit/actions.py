@@ -52,6 +52,8 @@ ACTIONS: dict[str, Promise] = {
     "scoring_model.activated": _("Scoring model activated as the policy's model"),
     "scoring_model.activation_rejected": _("Scoring model activation rejected"),
     "scoring_model.retired": _("Scoring model retired"),
+    "scoring_model.retirement_request": _("Return to the expert card requested"),
+    "scoring_model.retirement_rejected": _("Return to the expert card rejected"),
     "policy.create": _("Credit policy setting added"),
     "policy.update": _("Credit policy setting changed"),
     "policy.delete": _("Credit policy setting removed"),
@@ -70,6 +72,9 @@ ACTIONS: dict[str, Promise] = {
     "external_rating.create": _("External rating recorded"),
     "external_rating.correct": _("External rating corrected"),
     "qualitative_factors.answer": _("Qualitative factors answered"),
+    "promise.create": _("Promise to pay recorded"),
+    "promise.kept": _("Promise to pay kept"),
+    "promise.broken": _("Promise to pay broken"),
 }
 
 

@@ -29,7 +29,7 @@ def test_a_model_is_registered_asked_for_and_approved(analyst, manager):
                        content_type="application/json")
     assert summary(asked.json()) == ("trained-1", "woe_logistic", "requested", "Portfolio 2025.", analyst.username,
                                      analyst.username, "Validates better.", None, "")
-    approve = "/api/assessment/models/trained-1/activation/approve"
+    approve = "/api/assessment/models/trained-1/approve"
     assert maker.post(approve, {}, content_type="application/json").status_code == 403
 
     approved = checker.post(approve, {}, content_type="application/json")
@@ -44,10 +44,10 @@ def test_a_rejection_needs_its_reason(analyst, manager):
     client_for(analyst).post(f"/api/assessment/models/{model.code}/activation", {"reason": "Better."},
                              content_type="application/json")
     checker = client_for(manager)
-    refused = checker.post("/api/assessment/models/trained-1/activation/reject", {"reason": ""},
+    refused = checker.post("/api/assessment/models/trained-1/reject", {"reason": ""},
                            content_type="application/json")
     assert (refused.status_code, refused.json()["errors"]) == (422, {"reason": ["Say why the change is rejected."]})
-    rejected = checker.post("/api/assessment/models/trained-1/activation/reject", {"reason": "Too few defaults."},
+    rejected = checker.post("/api/assessment/models/trained-1/reject", {"reason": "Too few defaults."},
                             content_type="application/json")
     assert (rejected.json()["status"], rejected.json()["decision_reason"]) == ("rejected", "Too few defaults.")
 

@@ -35,7 +35,7 @@ def test_a_model_file_is_registered_from_the_scorecard_page(analyst):
     assert '<td class="num">0.8123</td><td class="num">0.6246</td><td class="num">0.4801</td>' in page
     assert "A score is 600 base points plus one row of each factor below." in page
     assert '<tr><td>1 – &lt; 2</td><td class="num">0</td></tr>' in page
-    assert 'id="model-activation"' in page
+    assert "Ask for activation</button>" in page
     listed = client.get("/assessment/scorecard/").content.decode()
     assert '<a href="/assessment/models/trained-1/">trained-1</a>' in listed
     assert '<td class="num">0.8123</td>' in listed
@@ -60,9 +60,9 @@ def test_the_activation_is_asked_for_on_the_page_and_approved_by_someone_else(an
 
     page = signed_in(manager).get("/assessment/models/trained-1/").content.decode()
     assert 'id="model-decision"' in page
-    approved = signed_in(manager).post("/assessment/models/trained-1/activation/approve", {}, follow=True)
+    approved = signed_in(manager).post("/assessment/models/trained-1/approve", {}, follow=True)
 
-    assert "Model activated: it now scores every new assessment." in approved.content.decode()
+    assert "The policy&#x27;s model is now this model: it scores every new assessment." in approved.content.decode()
     assert ScoringModel.objects.get().status == "active"
     scorecard = signed_in(analyst).get("/assessment/scorecard/").content.decode()
     assert "The trained model <b>trained-1</b> scores every new assessment" in scorecard
@@ -97,3 +97,15 @@ def test_an_assessment_on_the_trained_model_shows_its_base_points_and_centred_ba
     assert '<tr id="base-points"><td colspan="5">Base points</td><td class="num">600.0</td></tr>' in page
     chart = json.loads(response.context["contributions_chart"])
     assert [bar["itemStyle"]["color"] for bar in chart["series"][0]["data"]] == ["#b42318", "#b42318"]
+
+
+def test_the_policy_model_is_retired_on_its_page_and_the_expert_card_scores_again(analyst, manager):
+    activated(analyst, manager)
+    page = signed_in(analyst).get("/assessment/models/trained-1/").content.decode()
+    assert "Ask to return to the expert card</button>" in page
+
+    signed_in(analyst).post("/assessment/models/trained-1/retirement", {"reason": "Drift above 0.25."})
+    retired = signed_in(manager).post("/assessment/models/trained-1/approve", {}, follow=True)
+
+    assert "Model retired: the expert card scores every new assessment." in retired.content.decode()
+    assert run_assessment(analyst, CustomerFactory()).model_version == "expert-1"

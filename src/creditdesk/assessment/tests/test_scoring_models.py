@@ -10,7 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from creditdesk.assessment.model_changes import decide_activation, register_model, request_activation
+from creditdesk.assessment.model_changes import (
+    decide_change,
+    register_model,
+    request_activation,
+    request_retirement,
+)
 from creditdesk.assessment.models import ModelStatus, ScoringModel
 from creditdesk.assessment.rating import run_assessment
 from creditdesk.assessment.scoring.factors import Factor
@@ -50,7 +55,7 @@ def customer(analyst):
 def activated(analyst, approver, code: str = "trained-1") -> ScoringModel:
     model = register_model(analyst, code, trained_card(), "Portfolio 2023–2025, 90 days past due.")
     request_activation(analyst, model, "Validates better than the expert card.")
-    return decide_activation(approver, model, approve=True)
+    return decide_change(approver, model, approve=True)
 
 
 def test_a_registered_model_is_a_draft_and_the_expert_card_keeps_scoring(analyst, customer):
@@ -113,21 +118,21 @@ def test_the_change_needs_a_reason_and_someone_else_with_the_authority(analyst, 
         request_activation(analyst, model, " ")
     asked = request_activation(analyst, model, "Validates better.")
     with pytest.raises(ValidationError) as error:
-        decide_activation(manager, asked, approve=False)
+        decide_change(manager, asked, approve=False)
     assert error.value.message_dict == {"reason": ["Say why the change is rejected."]}
     with pytest.raises(PermissionDenied):
-        decide_activation(UserFactory(role="credit_analyst"), asked, approve=True)
+        decide_change(UserFactory(role="credit_analyst"), asked, approve=True)
 
     maker = UserFactory(role="credit_manager")
     own = request_activation(maker, register_model(maker, "trained-2", trained_card()), "Mine.")
     with pytest.raises(ValidationError) as error:
-        decide_activation(maker, own, approve=True)
+        decide_change(maker, own, approve=True)
     assert error.value.messages == ["The maker of a model change cannot approve or reject it."]
 
 
 def test_a_rejected_change_leaves_the_expert_card_in_force_and_can_be_asked_again(analyst, manager, customer):
     model = request_activation(analyst, register_model(analyst, "trained-1", trained_card()), "Validates better.")
-    rejected = decide_activation(manager, model, approve=False, reason="Development sample too small.")
+    rejected = decide_change(manager, model, approve=False, reason="Development sample too small.")
     assert (rejected.status, rejected.decision_reason, rejected.decided_by) == (
         "rejected", "Development sample too small.", manager)
     assert run_assessment(analyst, customer).model_version == "expert-1"
@@ -163,3 +168,32 @@ def test_a_model_in_force_or_waiting_cannot_be_asked_for_again(analyst, manager)
     with pytest.raises(ValidationError) as error:
         request_activation(analyst, model, "Again.")
     assert error.value.messages == ["This model is already the policy's model or waits for approval."]
+
+
+def test_the_policy_model_scores_until_its_retirement_is_approved(analyst, manager, customer):
+    model = activated(analyst, manager)
+    with pytest.raises(ValidationError) as error:
+        request_retirement(analyst, model, "")
+    assert error.value.message_dict == {"reason": ["Say why the policy's model should change."]}
+    retiring = request_retirement(analyst, model, "Drift above 0.25 for three months.")
+    assert (retiring.status, run_assessment(analyst, customer).model_version) == ("retiring", "trained-1")
+
+    kept = decide_change(manager, retiring, approve=False, reason="Retrain first.")
+    assert (kept.status, kept.retired_at) == ("active", None)
+    retired = decide_change(manager, request_retirement(analyst, kept, "Drift still above 0.25."), approve=True)
+
+    assert (retired.status, retired.retired_at) == ("retired", retired.decided_at)
+    assert run_assessment(analyst, customer).model_version == "expert-1"
+    assert list(AuditEntry.objects.filter(action__startswith="scoring_model.retire").order_by("pk").values_list(
+        "action", "changes", "reason")) == [
+        ("scoring_model.retirement_request", {"status": ["active", "retiring"]}, "Drift above 0.25 for three months."),
+        ("scoring_model.retirement_rejected", {"status": ["retiring", "active"]}, "Retrain first."),
+        ("scoring_model.retirement_request", {"status": ["active", "retiring"]}, "Drift still above 0.25."),
+        ("scoring_model.retired", {"status": ["retiring", "retired"]}, ""),
+    ]
+
+
+def test_only_the_policy_model_can_be_retired(analyst):
+    with pytest.raises(ValidationError) as error:
+        request_retirement(analyst, register_model(analyst, "trained-1", trained_card()), "Not needed.")
+    assert error.value.messages == ["Only the policy's model can be retired."]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from creditdesk.accounts.roles import ROLES
 from creditdesk.accounts.services import create_api_token
-from creditdesk.assessment.model_changes import register_model, request_activation
+from creditdesk.assessment.model_changes import decide_change, register_model, request_activation
 from creditdesk.assessment.rating import request_override, run_assessment
 from creditdesk.assessment.tests.factories import HAND_WORKED, FinancialStatementFactory
 from creditdesk.assessment.tests.test_scoring_models import trained_card
@@ -25,7 +25,8 @@ from creditdesk.limits.models import CreditLimit, LimitStatus
 from creditdesk.limits.services import request_limit
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory, valid_uscc
 
-CREDIT_KEYS = ("reserved", "watched", "blocked", "requested", "statement", "assessment", "override", "draft", "asked")
+CREDIT_KEYS = ("reserved", "watched", "blocked", "requested", "statement", "assessment", "override", "draft", "asked",
+               "policy")
 
 KEEPERS = {"admin", "credit_manager", "credit_analyst"}
 READERS = KEEPERS | {"cfo", "auditor"}
@@ -78,7 +79,9 @@ def credit_of(manager, own) -> dict[str, int]:
             "assessment": run_assessment(manager, own).pk,
             "override": request_override(requester, run_assessment(manager, own), 9, "Lost its main customer.").pk,
             "draft": register_model(manager, "draft-1", CARD).code,
-            "asked": request_activation(requester, register_model(requester, "asked-1", CARD), "Better.").code}
+            "asked": request_activation(requester, register_model(requester, "asked-1", CARD), "Better.").code,
+            "policy": decide_change(manager, request_activation(
+                requester, register_model(requester, "policy-1", CARD), "Better."), True).code}
 
 
 def web(world, role: str) -> Client:
@@ -194,8 +197,9 @@ WRITES = [
     ("post", "/assessment/assessments/{override}/override/approve", lambda n: {}, allowed(LIMIT_APPROVERS, 302)),
     ("post", "/assessment/models/", lambda n: {"code": f"web-{n}", "file": model_file()}, allowed(KEEPERS, 302)),
     ("post", "/assessment/models/{draft}/activation", lambda n: {"reason": "Better."}, allowed(KEEPERS, 302)),
-    ("post", "/assessment/models/{asked}/activation/approve", lambda n: {}, allowed(MODEL_ACTIVATORS, 302)),
-    ("post", "/assessment/models/{asked}/activation/reject", lambda n: {"reason": "No."},
+    ("post", "/assessment/models/{policy}/retirement", lambda n: {"reason": "Drift."}, allowed(KEEPERS, 302)),
+    ("post", "/assessment/models/{asked}/approve", lambda n: {}, allowed(MODEL_ACTIVATORS, 302)),
+    ("post", "/assessment/models/{asked}/reject", lambda n: {"reason": "No."},
      allowed(MODEL_ACTIVATORS, 302)),
     ("post", "/assessment/assessments/{override}/override/reject", lambda n: {"reason": "No evidence."},
      allowed(LIMIT_APPROVERS, 302)),
@@ -300,8 +304,9 @@ API = [
     ("get", "/api/assessment/models/{draft}", None, allowed(READERS, 200)),
     ("post", "/api/assessment/models/", {"code": "api-1", "definition": CARD}, allowed(KEEPERS, 201)),
     ("post", "/api/assessment/models/{draft}/activation", {"reason": "Better."}, allowed(KEEPERS, 200)),
-    ("post", "/api/assessment/models/{asked}/activation/approve", {}, allowed(MODEL_ACTIVATORS, 200)),
-    ("post", "/api/assessment/models/{asked}/activation/reject", {"reason": "No."}, allowed(MODEL_ACTIVATORS, 200)),
+    ("post", "/api/assessment/models/{policy}/retirement", {"reason": "Drift."}, allowed(KEEPERS, 200)),
+    ("post", "/api/assessment/models/{asked}/approve", {}, allowed(MODEL_ACTIVATORS, 200)),
+    ("post", "/api/assessment/models/{asked}/reject", {"reason": "No."}, allowed(MODEL_ACTIVATORS, 200)),
     ("post", "/api/assessment/assessments/{override}/override/reject", {"reason": "No evidence."},
      allowed(LIMIT_APPROVERS, 200)),
 ]
