@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from creditdesk.assessment.drift import drift, verdict
+from creditdesk.assessment.drift import Drift, trained_drift, verdict
 from creditdesk.assessment.forms import DecisionForm, RegisterModelForm
 from creditdesk.assessment.model_changes import (
     ACTIVATE,
@@ -40,10 +40,9 @@ VIEW = "assessment.view_scoringmodel"
 SETTINGS_HIDDEN = ("coefficients", "woe", "selection")
 
 
-def drift_context(version: str, labels: dict[str, Any]) -> dict[str, Any]:
-    """A card version's PSI overall and per factor, each with its reading, for the drift block."""
-    found = drift(version)
-    return {"drift": found, "verdict": verdict(found.overall),
+def drift_context(found: Drift, labels: dict[str, Any], basis: Promise) -> dict[str, Any]:
+    """A card version's PSI overall and per factor, each with its reading, and what it is measured against."""
+    return {"drift": found, "verdict": verdict(found.overall), "drift_basis": basis,
             "factor_drift": [(code, labels.get(code, code), value, verdict(value))
                              for code, value in found.factors.items()]}
 
@@ -65,7 +64,8 @@ def model_page(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "assessment/model.html", {
         "model": model, "scorecard": scorecard, "tables": points_tables(scorecard, labels),
         "validation": scorecard.validation, "selection": scorecard.details.get("selection", {}),
-        "settings": settings, "form": DecisionForm(), **drift_context(model.code, labels),
+        "settings": settings, "form": DecisionForm(),
+        **drift_context(trained_drift(model.code, scorecard), labels, gettext_lazy("the model's training rows")),
     })
 
 

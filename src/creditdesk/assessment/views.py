@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from creditdesk.assessment import charts
 from creditdesk.assessment.behaviour import behaviour_factors
+from creditdesk.assessment.drift import drift
 from creditdesk.assessment.expert import card, scale
 from creditdesk.assessment.forms import (
     STATEMENT_FIELDS,
@@ -71,6 +72,7 @@ ADD_RATING = "assessment.add_externalrating"
 ANSWER = ("assessment.add_qualitativeanswer", "assessment.change_qualitativeanswer")
 VIEW_ASSESSMENTS, RUN = "assessment.view_creditassessment", "assessment.add_creditassessment"
 VIEW_MODELS = "assessment.view_scoringmodel"
+EXPERT_DRIFT_BASIS = gettext_lazy("the card's first 30 days of assessments")
 APPROVE = "limits.approve_creditlimit"
 PAGE_SIZE = 50
 
@@ -333,7 +335,8 @@ def scorecard_context(request: AuthedRequest) -> dict[str, Any]:
     models = (Paginator(scoring_models(), PAGE_SIZE).get_page(request.GET.get("page"))
               if request.user.has_perm(VIEW_MODELS) else None)
     return {"card": current, "factors": rows, "scale": scale(), "policy_model": policy_model(), "models": models,
-            "register_form": RegisterModelForm(), **drift_context(current.version, factor_labels())}
+            "register_form": RegisterModelForm(),
+            **drift_context(drift(current.version), factor_labels(), EXPERT_DRIFT_BASIS)}
 
 
 def scorecard(request: AuthedRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from sklearn.model_selection import train_test_split
 
 from creditdesk.assessment.scoring.additive import BOOSTED, AdditiveFit, fit_boosted, fit_woe_logistic
 from creditdesk.assessment.scoring.factors import Factor
-from creditdesk.assessment.scoring.metrics import auc
+from creditdesk.assessment.scoring.metrics import PSI_BINS, auc
 
 FORMAT = "creditdesk-scorecard"
 FORMAT_VERSION = 1
@@ -73,6 +73,7 @@ class Scorecard:
     scaling: Scaling = Scaling()
     details: dict[str, Any] = field(default_factory=dict)
     validation: dict[str, Any] = field(default_factory=dict)
+    development: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_fit(cls, fit: AdditiveFit, X: pd.DataFrame, scaling: Scaling = Scaling()) -> "Scorecard":
@@ -120,6 +121,17 @@ class Scorecard:
         frame = pd.DataFrame([{factor.name: row.get(factor.name) for factor in self.factors}])
         return {name: int(value) for name, value in self.factor_points(frame).iloc[0].items()}
 
+    def development_profile(self, X: pd.DataFrame) -> dict[str, Any]:
+        """How the training rows spread over the score deciles and each factor's bins: drift is measured on it."""
+        scores = self.score(X).astype(float)
+        edges = np.unique(np.quantile(scores, np.linspace(0, 1, PSI_BINS + 1)[1:-1]))
+        return {
+            "rows": len(X), "score_edges": edges.tolist(),
+            "score_counts": np.bincount(np.searchsorted(edges, scores, side="left"), minlength=len(edges) + 1).tolist(),
+            "factor_counts": {factor.name: np.bincount(factor.codes(X[factor.name]), minlength=factor.n_bins).tolist()
+                              for factor in self.factors},
+        }
+
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Probability of default (bad) of every row, from its total score."""
         return self.scaling.probability_of_default(self.score(X))
@@ -139,6 +151,7 @@ class Scorecard:
             ],
             "details": self.details,
             "validation": self.validation,
+            "development": self.development,
         }
 
     @classmethod
@@ -159,6 +172,7 @@ class Scorecard:
             scaling=Scaling(**data["scaling"]),
             details=dict(data.get("details", {})),
             validation=dict(data.get("validation", {})),
+            development=dict(data.get("development", {})),
         )
 
 
@@ -177,6 +191,7 @@ def train_scorecard(X: pd.DataFrame, y: np.ndarray, seed: int = 0, scaling: Scal
     chosen = max(holdout_auc, key=lambda method: holdout_auc[method])
     final = fit_boosted(X, y, rounds=boosted.details["rounds"]) if chosen == BOOSTED else fit_woe_logistic(X, y)
     card = Scorecard.from_fit(final, X, scaling)
+    card.development = card.development_profile(X)
     card.details["selection"] = {"holdout_auc": {m: round(v, 4) for m, v in holdout_auc.items()}, "chosen": chosen}
     return card
 

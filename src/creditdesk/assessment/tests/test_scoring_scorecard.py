@@ -151,3 +151,15 @@ def test_readable_errors(card, sample):
     few[np.flatnonzero(few)[5:]] = 0
     with pytest.raises(ValueError, match="at least 10 bad and 10 good rows; found 5 bad"):
         train_scorecard(X, few)
+
+
+def test_the_training_rows_are_kept_as_the_development_profile(card, sample):
+    """1,200 rows over the score deciles and each factor's bins: what drift is measured against."""
+    X, _ = sample
+    profile = card.development
+    assert profile["rows"] == 1200
+    assert (sum(profile["score_counts"]), len(profile["score_counts"])) == (1200, len(profile["score_edges"]) + 1)
+    assert profile["score_counts"] == [120, 120, 129, 126, 125, 105, 120, 115, 126, 114]  # ties keep some apart
+    assert {name: sum(counts) for name, counts in profile["factor_counts"].items()} == {
+        "leverage": 1200, "margin": 1200, "sector": 1200}
+    assert profile["factor_counts"]["margin"][0] == int(X["margin"].isna().sum()) == 195
