@@ -9,17 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from creditdesk.assessment.models import ExternalRating, FinancialStatement, Outlook
 from creditdesk.assessment.qualitative import Factor
 from creditdesk.assessment.services import LINES
+from creditdesk.core.forms import DateInput
 from creditdesk.currencies.models import Currency
-from creditdesk.customers.forms import DateInput
 from creditdesk.customers.models import Customer, Document
 
 MAX_MODEL_BYTES = 5 * 1024 * 1024
 STATEMENT_FIELDS = ["period_end", "period_months", "currency", "audited", "source", *LINES]
-
-
-def date_input() -> DateInput:
-    """A browser date picker shows a date only in ISO form, whatever the page's language."""
-    return DateInput(format="%Y-%m-%d")
 
 
 class StatementForm(forms.Form):
@@ -28,7 +23,7 @@ class StatementForm(forms.Form):
     def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(FinancialStatement, fields=STATEMENT_FIELDS,
-                                                  widgets={"period_end": date_input()}))
+                                                  widgets={"period_end": DateInput()}))
         currencies = self.fields["currency"]
         currencies.queryset = Currency.objects.filter(is_active=True)  # type: ignore[attr-defined]
         currencies.empty_label = None  # type: ignore[attr-defined]
@@ -50,7 +45,7 @@ class RatingForm(forms.Form):
 
     agency = forms.ChoiceField(label=_("Agency"))
     grade = forms.CharField(label=_("Grade"), max_length=10)
-    rated_on = forms.DateField(label=_("Rated on"), widget=date_input())
+    rated_on = forms.DateField(label=_("Rated on"), widget=DateInput())
     outlook = forms.ChoiceField(label=_("Outlook"), required=False, choices=[("", "—"), *Outlook.choices])
     document = forms.ModelChoiceField(label=_("Agency report"), required=False, queryset=Document.objects.none(),
                                       help_text=ExternalRating._meta.get_field("document").help_text)

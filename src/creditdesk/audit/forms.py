@@ -2,10 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.audit.actions import action_label
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from creditdesk.core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):

@@ -4,12 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.forms import DateInput
 from creditdesk.customers.choices import CustomerStatus, Industry
 from creditdesk.customers.models import Communication, Contact, Customer, Document
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CustomerForm(forms.ModelForm):

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.forms import DateInput
 from creditdesk.currencies.models import Currency
-from creditdesk.customers.forms import DateInput
 from creditdesk.limits.models import CheckStatus, LimitKind
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from creditdesk.core.forms import DateInput
 from creditdesk.core.types import Viewer
 from creditdesk.customers.choices import Industry
 from creditdesk.customers.models import Customer
@@ -37,15 +38,6 @@ def with_default(data: QueryDict, name: str, value: str) -> QueryDict:
 def last_complete_month() -> str:
     """The KPI dashboard opens on the last month that has ended."""
     return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which sends and expects ISO dates whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class MonthInput(forms.DateInput):

@@ -1,5 +1,6 @@
 """The credit file pages: search, filters, sorting, paging, forms and tabs, as a credit manager sees them."""
 
+import datetime as dt
 import html
 import re
 from urllib.parse import quote
@@ -292,6 +293,15 @@ def test_the_edit_form_shows_the_current_values(web):
     content = web.get(f"/customers/{customer.pk}/edit").content.decode()
     assert 'value="Eastern Steel Trading Co., Ltd."' in content
     assert 'name="payment_terms_days" value="45"' in content
+
+
+def test_a_date_is_filled_in_iso_form_for_the_date_picker_in_chinese_too(manager):
+    customer = CustomerFactory(founded_on=dt.date(2009, 5, 12))
+    client = signed_in(manager)
+    client.cookies["django_language"] = "zh-hans"
+    content = client.get(f"/customers/{customer.pk}/edit", headers={"Accept-Language": "zh-CN"}).content.decode()
+    assert 'lang="zh-hans"' in content
+    assert '<input type="date" name="founded_on" value="2009-05-12"' in content
 
 
 # --- the detail page ----------------------------------------------------------------------------------------
