@@ -9,6 +9,7 @@ from creditdesk.accounts.api import BearerToken, signed_in_or_token
 from creditdesk.accounts.api import router as accounts_router
 from creditdesk.assessment.api import router as assessment_router
 from creditdesk.audit.api import router as audit_router
+from creditdesk.collections.api import router as collections_router
 from creditdesk.core.api import error_body
 from creditdesk.currencies.api import router as currencies_router
 from creditdesk.currencies.selectors import MissingExchangeRate
@@ -22,7 +23,7 @@ api = NinjaAPI(
     title="CreditDesk API",
     version="1",
     description=("Credit files, the receivables ledger with its figures and KPIs, credit limits and checks, the "
-                 "inputs of credit assessments, audit trail, exchange rates and imports. "
+                 "inputs of credit assessments, promises to pay, audit trail, exchange rates and imports. "
                  "Send `Authorization: Bearer <token>`."),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
@@ -37,6 +38,7 @@ api.add_router("/receivables", receivables_router)
 api.add_router("/credit-checks", credit_checks_router)
 api.add_router("/limits", limits_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/collections", collections_router)
 
 
 @api.exception_handler(ValidationError)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "creditdesk.receivables",
     "creditdesk.limits",
     "creditdesk.assessment",
+    "creditdesk.collections",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ READ_EVERYTHING = [
     "assessment.view_qualitativeanswer",
     "assessment.view_creditassessment",
     "assessment.view_scoringmodel",
+    "collections.view_promisetopay",
 ]
 READ_LEDGER = [p for p in READ_EVERYTHING if p.startswith("receivables.")]
 KEEP_CREDIT_FILES = [
@@ -57,6 +58,7 @@ KEEP_CREDIT_FILES = [
     "assessment.change_qualitativeanswer",
     "assessment.add_creditassessment",
     "assessment.add_scoringmodel",
+    "collections.add_promisetopay",
 ]
 
 ROLES: dict[str, dict[str, object]] = {
@@ -90,6 +92,8 @@ ROLES: dict[str, dict[str, object]] = {
             "currencies.view_exchangerate",
             *READ_LEDGER,
             "limits.view_creditlimit",
+            "collections.view_promisetopay",
+            "collections.add_promisetopay",
         ],
     },
     "sales": {
@@ -105,6 +109,7 @@ ROLES: dict[str, dict[str, object]] = {
             "receivables.view_salesorder",
             "limits.view_creditlimit",
             "limits.view_creditcheck",
+            "collections.view_promisetopay",
         ],
     },
     "cfo": {

@@ -7,7 +7,8 @@ the scorecard: a payment record says what statements cannot.
   dates a settlement), those settled after their due date; by count, so a small invoice paid late counts like a big
   one, beside the amount-weighted days above.
 - Open disputes: invoices still open on the day that carry the disputed flag.
-- Broken promises: there is no promise-to-pay record yet, so this is None (unknown), never a guessed 0.
+- Broken promises: promises to pay (`collections`) the nightly job judged broken, whose promised day fell in the last
+  12 months (`collections.selectors.broken_promises`); 0 when the customer broke none or made none.
 
 Windows count as the behaviour windows do: after the same day `months` months earlier, up to and with `as_of`.
 """
@@ -19,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, DateField, F, OuterRef, Q, Subquery
 
 from creditdesk.assessment.financials import ratio
+from creditdesk.collections.selectors import broken_promises
 from creditdesk.receivables.aging import open_as_of
 from creditdesk.receivables.figures import behaviours, live_invoices, months_back
 from creditdesk.receivables.selectors import allocations_as_of
@@ -37,7 +39,7 @@ class BehaviourFactors:
     invoices_paid_late: int
     share_paid_late: Decimal | None
     open_disputes: int
-    broken_promises: int | None
+    broken_promises: int
 
 
 def invoice_counts(customer_ids: list[int], as_of: dt.date) -> dict[str, int]:
@@ -54,8 +56,8 @@ def invoice_counts(customer_ids: list[int], as_of: dt.date) -> dict[str, int]:
 
 
 def behaviour_factors(customer_ids: list[int], as_of: dt.date) -> BehaviourFactors:
-    """The payment-behaviour inputs of the customers together, as of a day; two queries. Broken promises are None
-    until promises to pay are recorded (the collections issue)."""
+    """The payment-behaviour inputs of the customers together, as of a day; three queries. Broken promises count
+    the promises judged broken whose day fell in the last twelve months."""
     windows = behaviours(customer_ids, as_of, (RECENT_MONTHS, YEAR_MONTHS))
     recent = windows[RECENT_MONTHS].average_days_beyond_terms
     year = windows[YEAR_MONTHS].average_days_beyond_terms
@@ -65,5 +67,5 @@ def behaviour_factors(customer_ids: list[int], as_of: dt.date) -> BehaviourFacto
         days_beyond_terms_trend=None if recent is None or year is None else recent - year,
         invoices_settled=counts["settled"], invoices_paid_late=counts["late"],
         share_paid_late=ratio(Decimal(counts["late"]), Decimal(counts["settled"])),
-        open_disputes=counts["disputes"], broken_promises=None,
+        open_disputes=counts["disputes"], broken_promises=broken_promises(customer_ids, as_of, YEAR_MONTHS),
     )

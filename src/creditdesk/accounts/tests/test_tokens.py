@@ -227,8 +227,8 @@ def test_only_admins_manage_users_and_only_managers_and_admins_set_rates(db):
     }
 
 
-def test_auditors_change_nothing_and_cfos_only_approve_the_largest_limits(db):
+def test_auditors_change_nothing_and_cfos_only_approve_limits_and_the_policys_model(db):
     sync_roles()
     assert all(label.split(".")[1].startswith("view_") for label in group_permissions("auditor"))
     assert {label for label in group_permissions("cfo") if not label.split(".")[1].startswith("view_")} == {
-        "limits.approve_creditlimit"}
+        "limits.approve_creditlimit", "assessment.activate_scoringmodel"}

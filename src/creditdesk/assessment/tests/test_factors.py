@@ -213,7 +213,7 @@ def ledger(analyst, customer):
 
 
 def test_behaviour_factors_from_a_hand_built_ledger(ledger, customer, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         factors_now = behaviour_factors([customer.pk], AS_OF)
 
     assert factors_now == BehaviourFactors(
@@ -226,7 +226,7 @@ def test_behaviour_factors_from_a_hand_built_ledger(ledger, customer, django_ass
         # the 250 cleared by a credit note); after the due date: A, C, D
         invoices_settled=5, invoices_paid_late=3, share_paid_late=D("0.6000"),
         open_disputes=1,  # the 600 open; the 100 is paid and the 700 cancelled
-        broken_promises=None,
+        broken_promises=0,  # no promises to pay recorded
     )
 
 
@@ -248,4 +248,4 @@ def test_a_group_is_measured_as_one(analyst, ledger, customer):
 
 
 def test_a_customer_without_a_ledger_has_nothing_to_measure(customer):
-    assert behaviour_factors([customer.pk], AS_OF) == BehaviourFactors(None, None, None, 0, 0, None, 0, None)
+    assert behaviour_factors([customer.pk], AS_OF) == BehaviourFactors(None, None, None, 0, 0, None, 0, 0)

@@ -41,7 +41,7 @@ def test_an_assessment_keeps_its_inputs_points_class_and_recommendation(analyst,
     assert assessment.inputs == {
         "z_score": "3.0772", "current_ratio": "1.6000", "debt_ratio": "0.6000", "net_margin": "0.0350",
         **ANSWERS, "days_beyond_terms": None, "days_beyond_terms_trend": None, "share_paid_late": None,
-        "open_disputes": 0, "broken_promises": None, "external_rating": None}
+        "open_disputes": 0, "broken_promises": 0, "external_rating": None}
     assert [(c["code"], c["points"], c["contribution"]) for c in assessment.contributions][:4] == [
         ("z_score", 80, "16.0"), ("current_ratio", 70, "7.0"), ("debt_ratio", 70, "7.0"), ("net_margin", 50, "2.5")]
     assert (assessment.recommended_limit, assessment.binding_rule) == (D("37500.00"), "working_capital")

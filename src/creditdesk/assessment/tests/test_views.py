@@ -98,11 +98,12 @@ def test_the_tab_lists_ratings_and_answers_and_the_payment_behaviour(analyst, cu
     assert (answers["ownership"].answer.answer, answers["ownership"].answer.note) == ("listed", "Shenzhen main board.")
     assert answers["legal_events"].answer is None
     behaviour = response.context["behaviour"]
-    assert (behaviour.invoices_settled, behaviour.share_paid_late, behaviour.broken_promises) == (0, None, None)
+    assert (behaviour.invoices_settled, behaviour.share_paid_late, behaviour.broken_promises) == (0, None, 0)
     html = response.content.decode()
     assert '<td>2026-06-30</td><td>Moody&#x27;s</td><td>Ba1</td><td class="num">5</td>' in html
     assert "<td>Listed company</td><td class=\"wrap\">Shenzhen main board.</td>" in html
     assert 'data-figure="share_paid_late">—</b>' in html
+    assert 'data-figure="broken_promises">0</b>' in html
     assert response.context["answers_form"].initial == {"ownership": "listed",
                                                         "ownership__note": "Shenzhen main board."}
 

@@ -309,6 +309,11 @@ API = [
     ("post", "/api/assessment/models/{asked}/reject", {"reason": "No."}, allowed(MODEL_ACTIVATORS, 200)),
     ("post", "/api/assessment/assessments/{override}/override/reject", {"reason": "No evidence."},
      allowed(LIMIT_APPROVERS, 200)),
+    ("get", "/api/collections/promises/", None, allowed(ALL, 200)),
+    ("get", "/api/collections/promises/?customer={own}", None, allowed(ALL, 200)),
+    ("get", "/api/collections/promises/?customer={other}", None, {**allowed(ALL, 200), "sales": 404}),
+    ("post", "/api/collections/promises/", {"customer": "{own}", "amount": "500.00", "promised_for": "2099-12-31"},
+     allowed(KEEPERS | {"collector"}, 201)),
 ]
 
 
