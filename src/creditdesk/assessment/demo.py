@@ -9,26 +9,41 @@ the same credit files. Statements, answers and ratings are written with `bulk_cr
 load, as the ledger history is. Once the limits are in place (the recommendation weighs the portfolio's limits) the
 demo analyst scores, through `run_assessment`, the customers the queues put first: a run reads the whole credit
 file and the ledger, too slow to repeat for every customer of a large demo.
+
+Then the analyst trains a scorecard on the portfolio itself: the development sample (`assessment.sample`) observed
+twelve months before the demo's today, so its outcome window has just closed, trained and cross-validated as
+`scoring train` does, registered as `portfolio-<year>` and put up for activation; it waits for the credit manager's
+approval, so the demo shows the model change flow. A sample with too few bad or good customers to cross-validate
+(`SAMPLE_MIN_CLASS`) trains no model.
 """
 
 import datetime as dt
+import math
 import random
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 from django.contrib.auth.models import User
 from django.db.models import Q
 
+from creditdesk.assessment.model_changes import register_model, request_activation
 from creditdesk.assessment.models import (
     AgencyScale,
     ExternalRating,
     FinancialStatement,
     Outlook,
     QualitativeAnswer,
+    ScoringModel,
     StatementSource,
 )
 from creditdesk.assessment.qualitative import factors
 from creditdesk.assessment.rating import run_assessment
+from creditdesk.assessment.sample import BAD, CUSTOMER, GOOD, TARGET, development_sample
+from creditdesk.assessment.scoring.data import Dataset
+from creditdesk.assessment.scoring.scorecard import MIN_CLASS_ROWS, train_scorecard
+from creditdesk.assessment.scoring.validation import SCORECARD, cross_validate
 from creditdesk.audit.services import record_audit
 from creditdesk.customers.demo import AMOUNT_SCALES, BATCH_SIZE
 from creditdesk.customers.models import Customer
@@ -36,10 +51,15 @@ from creditdesk.limits.demo import monthly_sales
 from creditdesk.limits.models import LimitKind, LimitStatus
 from creditdesk.limits.selectors import REVIEW_WINDOW_DAYS
 from creditdesk.receivables.demo import MONTHLY_NET_CNY, Profile, profile_of
+from creditdesk.receivables.figures import months_back
 
 STATEMENT_SHARE = 0.85
 ANSWER_SHARE = 0.75
 RATING_SHARE = {"large": 0.35, "medium": 0.12, "small": 0.03, "micro": 0.0}
+SAMPLE_MONTHS, SAMPLE_DAYS_PAST_DUE, SAMPLE_FOLDS = 12, 90, 5
+SAMPLE_CUSTOMERS = 2000  # each row reads a whole credit file (~13 ms): a large demo samples its first customers
+# A card needs MIN_CLASS_ROWS of each class, and each cross-validation fold trains on 4/5 of the sample: 13.
+SAMPLE_MIN_CLASS = math.ceil(MIN_CLASS_ROWS * SAMPLE_FOLDS / (SAMPLE_FOLDS - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +211,8 @@ def load_demo_credit_files(seed: int, today: dt.date) -> CreditFilesResult:
 
 def run_demo_assessments(today: dt.date) -> int:
     """The analyst scores the customers the queues put first: limits due for review within the review window,
-    requests waiting for approval, and customers with an agency rating; each needs statements to score."""
+    requests waiting for approval, and customers with an agency rating; each needs statements to score. Then the
+    analyst trains a card on the portfolio and asks for its activation (`load_demo_portfolio_model`)."""
     analyst = User.objects.get(username="analyst")
     due = Q(credit_limits__status=LimitStatus.ACTIVE, credit_limits__kind=LimitKind.STANDARD,
             credit_limits__review_on__lte=today + dt.timedelta(days=REVIEW_WINDOW_DAYS))
@@ -202,4 +223,37 @@ def run_demo_assessments(today: dt.date) -> int:
     for customer in queued:
         run_assessment(analyst, customer)
         assessed += 1
+    load_demo_portfolio_model(today)
     return assessed
+
+
+def sample_dataset(frame: pd.DataFrame) -> Dataset:
+    """The sample as `scoring.data.load_dataset` reads a training file: inputs, and the target coded 1 = bad."""
+    X = frame.drop(columns=[CUSTOMER, TARGET]).reset_index(drop=True)
+    return Dataset(X=X, y=(frame[TARGET] == BAD).to_numpy(dtype=np.int64), target=TARGET, bad=BAD, good=GOOD)
+
+
+def load_demo_portfolio_model(today: dt.date) -> ScoringModel | None:
+    """The analyst trains a card on the portfolio (its first `SAMPLE_CUSTOMERS`) observed a year ago and asks for
+    its activation; the manager decides. None when the sample has fewer than `SAMPLE_MIN_CLASS` bad or good
+    customers."""
+    observed_on = months_back(today, SAMPLE_MONTHS)
+    first = list(Customer.objects.order_by("code").values_list("pk", flat=True)[:SAMPLE_CUSTOMERS])
+    data = sample_dataset(development_sample(observed_on, SAMPLE_MONTHS, SAMPLE_DAYS_PAST_DUE, first))
+    if min(data.positives, data.rows - data.positives) < SAMPLE_MIN_CLASS:
+        return None
+    card = train_scorecard(data.X, data.y, seed=0)
+    validation = cross_validate(data.X, data.y, folds=SAMPLE_FOLDS, seed=0)
+    card.validation = {
+        "method": "stratified k-fold cross-validation, mean of fold figures", "seed": 0,
+        "data": {"file": f"development sample observed on {observed_on}", "target": data.target, "bad": data.bad,
+                 "good": data.good},
+        **validation.report(),
+    }
+    analyst = User.objects.get(username="analyst")
+    auc = validation.mean(SCORECARD).auc
+    note = (f"Trained on our {data.rows} customers as known on {observed_on}, {data.positives} of them more than "
+            f"{SAMPLE_DAYS_PAST_DUE} days past due within {SAMPLE_MONTHS} months; CV AUC {auc:.4f}.")
+    model = register_model(analyst, f"portfolio-{observed_on.year}", card.to_dict(), note)
+    return request_activation(analyst, model, "A card trained on our own customers' payment record, to replace "
+                                              "the expert card once the credit manager approves.")

@@ -34,8 +34,8 @@ class Challenger:
 
 def fit_challenger(X: pd.DataFrame, y: np.ndarray, seed: int = 0) -> Challenger:
     """Fit the boosted trees with fixed settings and a fixed seed, so reruns give the same model."""
-    categories = {name: _category_list(X[name]) for name in X.columns if not is_numeric(X[name])}
-    columns = list(X.columns)
+    columns = [name for name in X.columns if _has_values(X[name])]  # the trees cannot bin an empty column
+    categories = {name: _category_list(X[name]) for name in columns if not is_numeric(X[name])}
     model = HistGradientBoostingClassifier(
         learning_rate=0.1,
         max_iter=100,
@@ -48,6 +48,13 @@ def fit_challenger(X: pd.DataFrame, y: np.ndarray, seed: int = 0) -> Challenger:
     with threadpool_limits(limits=1):
         model.fit(_encode(X, columns, categories), y)
     return Challenger(model, columns, categories)
+
+
+def _has_values(column: pd.Series) -> bool:
+    """Whether any row holds a value: a number, or a category that is not blank."""
+    if is_numeric(column):
+        return bool(pd.to_numeric(column, errors="coerce").notna().any())
+    return bool(_category_list(column))
 
 
 def _category_list(column: pd.Series) -> list[str]:

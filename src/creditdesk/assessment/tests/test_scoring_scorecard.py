@@ -163,3 +163,14 @@ def test_the_training_rows_are_kept_as_the_development_profile(card, sample):
     assert {name: sum(counts) for name, counts in profile["factor_counts"].items()} == {
         "leverage": 1200, "margin": 1200, "sector": 1200}
     assert profile["factor_counts"]["margin"][0] == int(X["margin"].isna().sum()) == 195
+
+
+def test_inputs_nobody_has_a_value_for_train_both_models(sample):
+    """A factor nobody answered and a figure nobody has (an empty column of a file) carry no points."""
+    X, y = sample
+    blank = X.assign(legal_events=pd.Series([None] * len(X), dtype=object), broken_promises=np.nan)
+    card = train_scorecard(blank, y, seed=0)
+    assert {"legal_events", "broken_promises"}.isdisjoint(factor.name for factor in card.factors)
+    challenger = fit_challenger(blank, y)
+    assert (challenger.columns, challenger.predict_proba(blank.head(3)).shape) == (
+        ["leverage", "margin", "sector"], (3,))

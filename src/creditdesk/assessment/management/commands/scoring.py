@@ -1,12 +1,17 @@
-"""`creditdesk scoring cv|train|evaluate`: validate, train and check scoring models on a CSV or ARFF file.
+"""`creditdesk scoring cv|train|evaluate|register|sample`: validate, train and check scoring models on a CSV or ARFF
+file, keep one as a draft policy model, and build a training file from our own portfolio.
 
 cv        --data PATH --target COLUMN [--folds 10] [--seed 0] [--json] [--bad VALUE]
 train     --data PATH --target COLUMN [--folds 10] [--seed 0] [--bad VALUE] --out FILE.json
 evaluate  --model FILE.json --data PATH --target COLUMN [--bad VALUE] [--json]
 register  --model FILE.json --code CODE [--note TEXT] [--user NAME]: keep a trained model as a draft, to be
           activated as the policy's model through an approved change on its page
+sample    --as-of YYYY-MM-DD [--horizon 12] [--days-past-due 90] --out FILE.csv: one row per customer invoiced by
+          the day, its assessment inputs as known then and whether it went bad in the months after
+          (`assessment.sample`); train on it with --target bad
 """
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,9 +19,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from creditdesk.assessment.model_changes import register_model
+from creditdesk.assessment.sample import BAD, TARGET, development_sample, outcome_known, window_end
 from creditdesk.assessment.scoring.data import Dataset, load_dataset
 from creditdesk.assessment.scoring.metrics import Quality, quality
 from creditdesk.assessment.scoring.scorecard import Scorecard, train_scorecard
@@ -27,8 +34,9 @@ class Command(BaseCommand):
     help = _("Cross-validate, train or evaluate the credit scorecard (and its challenger) on a CSV or ARFF file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """The three subcommands and their options."""
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{cv,train,evaluate,register}")
+        """The subcommands and their options."""
+        actions = parser.add_subparsers(dest="action", required=True,
+                                        metavar="{cv,train,evaluate,register,sample}")
         cv = actions.add_parser("cv", help=_("stratified k-fold cross-validation of the scorecard and challenger"))
         _data_arguments(cv)
         _fold_arguments(cv)
@@ -46,11 +54,17 @@ class Command(BaseCommand):
         register.add_argument("--code", required=True, help=_("the new model's code"))
         register.add_argument("--note", default="", help=_("what the model was trained on, in a line"))
         register.add_argument("--user", default="admin", help=_("who registers the model"))
+        sample = actions.add_parser("sample", help=_("write a development sample of our own customers as CSV"))
+        sample.add_argument("--as-of", required=True, help=_("the observation day, YYYY-MM-DD"))
+        sample.add_argument("--horizon", type=int, default=12, help=_("months of outcome after the day"))
+        sample.add_argument("--days-past-due", type=int, default=90,
+                            help=_("days past due that make a customer bad"))
+        sample.add_argument("--out", required=True, type=Path, help=_("CSV file to write the sample to"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen subcommand; bad input becomes a CommandError with a readable message."""
         handlers = {"cv": self.run_cv, "train": self.run_train, "evaluate": self.run_evaluate,
-                    "register": self.run_register}
+                    "register": self.run_register, "sample": self.run_sample}
         try:
             handlers[options["action"]](options)
         except ValidationError as error:
@@ -113,6 +127,38 @@ class Command(BaseCommand):
         model = register_model(user, options["code"], _read_json(options["model"]), options["note"])
         self.stdout.write(_("model %(code)s registered as a draft; ask for its activation on its page")
                           % {"code": model.code})
+
+    def run_sample(self, options: dict[str, Any]) -> None:
+        """Write the development sample observed on the day, once its outcome window is over."""
+        observed_on, horizon = _observation_day(options["as_of"]), options["horizon"]
+        if horizon < 1:
+            raise CommandError(_("the horizon must be at least 1 month"))
+        if options["days_past_due"] < 0:
+            raise CommandError(_("the days past due cannot be negative"))
+        if not outcome_known(observed_on, horizon, timezone.localdate()):
+            raise CommandError(_("the outcome of %(day)s is not known yet: its %(months)d-month window ends on "
+                                 "%(end)s; choose an earlier day or a shorter horizon")
+                               % {"day": observed_on, "months": horizon, "end": window_end(observed_on, horizon)})
+        frame = development_sample(observed_on, horizon, options["days_past_due"])
+        if frame.empty:
+            raise CommandError(_("no customer had an invoice on or before %(day)s: the sample is empty")
+                               % {"day": observed_on})
+        out: Path = options["out"]
+        try:
+            frame.to_csv(out, index=False, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(_("cannot write %(file)s: %(error)s") % {"file": out, "error": error}) from error
+        self.stdout.write(_("%(rows)d customers, %(bad)d bad, observed on %(day)s, written to %(file)s")
+                          % {"rows": len(frame), "bad": int((frame[TARGET] == BAD).sum()), "day": observed_on,
+                             "file": out})
+
+
+def _observation_day(text: str) -> dt.date:
+    """The --as-of day, or a CommandError naming the expected form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(_("not a date: %(text)s (expected YYYY-MM-DD)") % {"text": text}) from error
 
 
 def _data_arguments(parser: CommandParser) -> None:
