@@ -11,6 +11,7 @@ import factory
 from django.contrib.auth.models import Permission, User
 
 from creditdesk.assessment.models import ExternalRating, FinancialStatement
+from creditdesk.customers.models import Customer
 from creditdesk.testing.factories import CustomerFactory, UserFactory
 
 STATEMENT_PERMISSIONS = ("add_financialstatement", "change_financialstatement", "view_financialstatement")
@@ -73,3 +74,17 @@ class ExternalRatingFactory(factory.django.DjangoModelFactory):
     rated_on = dt.date(2026, 3, 15)
     outlook = "stable"
     entered_by = factory.SubFactory(UserFactory)
+
+
+ANSWERS = {"years_in_business": "over_10", "management_quality": "adequate", "market_position": "established",
+           "industry_risk": "moderate", "legal_events": "none"}
+
+
+def customer_on_file(analyst: User, **fields: object) -> Customer:
+    """A customer with the hand-worked statement and the five answers above: 67.8 points on the expert card."""
+    from creditdesk.assessment.services import answer_factors
+
+    customer = CustomerFactory(**{"code": "C000001", **fields})
+    FinancialStatementFactory(customer=customer)
+    answer_factors(analyst, customer, ANSWERS)
+    return customer

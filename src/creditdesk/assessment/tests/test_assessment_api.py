@@ -3,29 +3,17 @@
 The customer has the hand-worked statement and five qualitative answers: 67.8 points, class 3, 37,500.00 binding.
 """
 
-import pytest
 from django.test import Client
 
 from creditdesk.accounts.services import create_api_token
 from creditdesk.assessment.models import CreditAssessment
 from creditdesk.assessment.rating import run_assessment
-from creditdesk.assessment.services import answer_factors
-from creditdesk.assessment.tests.factories import FinancialStatementFactory
-from creditdesk.assessment.tests.test_rating import ANSWERS
-from creditdesk.testing.factories import CustomerFactory, UserFactory
+from creditdesk.testing.factories import UserFactory
 
 
 def client_for(user) -> Client:
     _token, plain = create_api_token(user, user, "erp")
     return Client(headers={"Authorization": f"Bearer {plain}", "Accept-Language": "en"})
-
-
-@pytest.fixture
-def customer(analyst):
-    customer = CustomerFactory(code="C000001")
-    FinancialStatementFactory(customer=customer)
-    answer_factors(analyst, customer, ANSWERS)
-    return customer
 
 
 def test_an_assessment_is_run_listed_and_read(analyst, customer):

@@ -14,9 +14,7 @@ import pytest
 
 from creditdesk.assessment.models import CreditAssessment
 from creditdesk.assessment.rating import request_override, run_assessment
-from creditdesk.assessment.services import answer_factors
-from creditdesk.assessment.tests.factories import FinancialStatementFactory
-from creditdesk.assessment.tests.test_rating import ANSWERS
+from creditdesk.assessment.tests.factories import customer_on_file
 from creditdesk.audit.models import AuditEntry
 from creditdesk.testing.clients import signed_in
 from creditdesk.testing.factories import CustomerFactory, UserFactory
@@ -26,10 +24,7 @@ D = Decimal
 
 @pytest.fixture
 def customer(analyst):
-    customer = CustomerFactory(code="C000001", name="Hangzhou Textiles", industry="F")
-    FinancialStatementFactory(customer=customer)
-    answer_factors(analyst, customer, ANSWERS)
-    return customer
+    return customer_on_file(analyst, name="Hangzhou Textiles", industry="F")
 
 
 def tab(customer) -> str:

@@ -12,22 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from creditdesk.assessment.models import CreditAssessment
 from creditdesk.assessment.rating import decide_override, request_override, run_assessment
-from creditdesk.assessment.services import answer_factors
-from creditdesk.assessment.tests.factories import FinancialStatementFactory
+from creditdesk.assessment.tests.factories import ANSWERS
 from creditdesk.audit.models import AuditEntry
 from creditdesk.testing.factories import CustomerFactory, UserFactory
 
 D = Decimal
-ANSWERS = {"years_in_business": "over_10", "management_quality": "adequate", "market_position": "established",
-           "industry_risk": "moderate", "legal_events": "none"}
-
-
-@pytest.fixture
-def customer(analyst):
-    customer = CustomerFactory(code="C000001")
-    FinancialStatementFactory(customer=customer)
-    answer_factors(analyst, customer, ANSWERS)
-    return customer
 
 
 def test_an_assessment_keeps_its_inputs_points_class_and_recommendation(analyst, customer):

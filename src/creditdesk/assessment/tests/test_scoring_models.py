@@ -20,9 +20,6 @@ from creditdesk.assessment.models import ModelStatus, ScoringModel
 from creditdesk.assessment.rating import run_assessment
 from creditdesk.assessment.scoring.factors import Factor
 from creditdesk.assessment.scoring.scorecard import Scorecard
-from creditdesk.assessment.services import answer_factors
-from creditdesk.assessment.tests.factories import FinancialStatementFactory
-from creditdesk.assessment.tests.test_rating import ANSWERS
 from creditdesk.audit.models import AuditEntry
 from creditdesk.testing.factories import CustomerFactory, UserFactory
 
@@ -42,14 +39,6 @@ def trained_card(**changes) -> dict:
 @pytest.fixture
 def cfo(db):
     return UserFactory(username="cfo", role="cfo")
-
-
-@pytest.fixture
-def customer(analyst):
-    customer = CustomerFactory(code="C000001")
-    FinancialStatementFactory(customer=customer)
-    answer_factors(analyst, customer, ANSWERS)
-    return customer
 
 
 def activated(analyst, approver, code: str = "trained-1") -> ScoringModel:
