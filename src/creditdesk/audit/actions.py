@@ -24,6 +24,8 @@ ACTIONS: dict[str, Promise] = {
     "user.delete": _("User deleted"),
     "demo_data.load": _("Demo portfolio loaded"),
     "demo_history.load": _("Demo ledger history loaded"),
+    "demo_credit_files.load": _("Demo credit files loaded"),
+    "demo_promises.load": _("Demo promises to pay loaded"),
     "invoice.create": _("Invoice recorded"),
     "payment.create": _("Payment recorded"),
     "credit_note.create": _("Credit note recorded"),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creditdesk.assessment.demo import CreditFilesResult, load_demo_credit_files, run_demo_assessments
+from creditdesk.collections.demo import load_demo_promises
 from creditdesk.customers.demo import DEMO_PASSWORD, load_demo_data
 from creditdesk.customers.models import Customer
 from creditdesk.limits.demo import LimitsResult, load_demo_limits
@@ -76,22 +77,25 @@ class Command(BaseCommand):
                 f"and {ledger.rates} exchange rates.")
 
     @staticmethod
-    def load_credit(seed: int, day: dt.date) -> tuple[CreditFilesResult, LimitsResult, int]:
-        """Credit files, then limits and checked orders, then the assessments that weigh the limits in force."""
+    def load_credit(seed: int, day: dt.date) -> tuple[CreditFilesResult, LimitsResult, dict[str, int], int]:
+        """Credit files, then limits and checked orders and the collector's promises, then the assessments that
+        weigh the limits in force and the broken promises."""
         files = load_demo_credit_files(seed, day)
         limits = load_demo_limits(seed, day)
-        return files, limits, run_demo_assessments(day)
+        promises = load_demo_promises(seed, day)
+        return files, limits, promises, run_demo_assessments(day)
 
     @staticmethod
-    def credit_summary(credit: tuple[CreditFilesResult, LimitsResult, int] | None) -> str:
+    def credit_summary(credit: tuple[CreditFilesResult, LimitsResult, dict[str, int], int] | None) -> str:
         """What the credit files and limits added, so the operator sees the Limits and Assessment tabs have work."""
         if credit is None:
             return ""
-        files, limits, assessments = credit
+        files, limits, promises, assessments = credit
         checks = limits.checks
         return (f" Added credit files: {files.statements} financial statements, {files.answers} qualitative answers, "
                 f"{files.ratings} external ratings and {assessments} assessments; credit limits: "
                 f"{limits.active} active, {limits.requested} awaiting approval and {limits.expired} expired; "
                 f"{limits.total_checks} credit checks: {checks['approved']} approved, {checks['watch']} to watch and "
                 f"{checks['blocked']} blocked, of which {checks['released']} released and {checks['rejected']} "
-                f"rejected.")
+                f"rejected. {promises['recorded']} promises to pay: {promises['kept']} kept, {promises['broken']} "
+                f"broken.")
