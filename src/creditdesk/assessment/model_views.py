@@ -93,17 +93,19 @@ DONE: dict[str, Promise] = {
     ModelStatus.RETIRING: gettext_lazy("Return to the expert card requested; it now waits for approval."),
     ModelStatus.ACTIVE: gettext_lazy("The policy's model is now this model: it scores every new assessment."),
     ModelStatus.RETIRED: gettext_lazy("Model retired: the expert card scores every new assessment."),
-    ModelStatus.REJECTED: gettext_lazy("Activation rejected."),
 }
+REJECTED = gettext_lazy("Change rejected: the policy's model stays as it was.")
 
 
-def changed(request: AuthedRequest, code: str, change: Callable[[ScoringModel, str], ScoringModel]) -> HttpResponse:
+def changed(request: AuthedRequest, code: str, change: Callable[[ScoringModel, str], ScoringModel],
+            done: Promise | None = None) -> HttpResponse:
     """Apply one step of the policy-model change with the form's reason; back to the model's page either way."""
     model: ScoringModel = get_object_or_404(ScoringModel, code=code)
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        messages.success(request, str(DONE[change(model, form.cleaned_data.get("reason", "")).status]))
+        result = change(model, form.cleaned_data.get("reason", ""))
+        messages.success(request, str(done or DONE[result.status]))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal(error))
     return redirect("assessment:model", code)
@@ -130,4 +132,4 @@ def model_approve(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def model_reject(request: AuthedRequest, code: str) -> HttpResponse:
     require(request.user, VIEW, ACTIVATE)
-    return changed(request, code, lambda model, reason: decide_change(request.user, model, False, reason))
+    return changed(request, code, lambda model, reason: decide_change(request.user, model, False, reason), REJECTED)

@@ -109,3 +109,12 @@ def test_the_policy_model_is_retired_on_its_page_and_the_expert_card_scores_agai
 
     assert "Model retired: the expert card scores every new assessment." in retired.content.decode()
     assert run_assessment(analyst, CustomerFactory()).model_version == "expert-1"
+
+
+def test_a_rejected_change_says_the_model_in_force_stays(analyst, manager):
+    activated(analyst, manager)
+    signed_in(analyst).post("/assessment/models/trained-1/retirement", {"reason": "Drift above 0.25."})
+    refused = signed_in(manager).post("/assessment/models/trained-1/reject", {"reason": "Retrain first."},
+                                      follow=True)
+    assert "Change rejected: the policy&#x27;s model stays as it was." in refused.content.decode()
+    assert ScoringModel.objects.get().status == "active"
