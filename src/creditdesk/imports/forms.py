@@ -18,5 +18,5 @@ class UploadForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = [(k.name, k.label) for k in KINDS.values()]  # type: ignore[attr-defined]
-        presets = sorted({name for kind in KINDS.values() for name in kind.presets()})
+        presets = sorted({name for kind in KINDS.values() for name in kind().presets()})
         self.fields["mapping"].choices = [(p, p) for p in presets]  # type: ignore[attr-defined]

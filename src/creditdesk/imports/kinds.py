@@ -28,16 +28,19 @@ class RowError:
 
 @dataclass
 class Plan:
-    """What applying a file would do, worked out before anything is written."""
+    """What applying a file would do, worked out before anything is written; `kind` is the instance that checked
+    it, holding that file's lookups until it is written."""
 
     creates: list[Any] = field(default_factory=list)
     updates: list[Any] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    kind: "ImportKind | None" = None
 
 
 class ImportKind(ABC):
-    """One importable thing; subclasses name their columns and do the checking and writing."""
+    """One importable thing; subclasses name their columns and do the checking and writing. An instance checks
+    and writes one file: it may keep that file's lookups on itself, so every file gets its own."""
 
     name: ClassVar[str]
     label: ClassVar[Promise]
@@ -71,10 +74,10 @@ class ImportKind(ABC):
         """Write a checked plan through the domain's own services."""
 
 
-KINDS: dict[str, ImportKind] = {}
+KINDS: dict[str, type[ImportKind]] = {}
 
 
 def register(kind: type[ImportKind]) -> type[ImportKind]:
     """Class decorator: make a kind of import available to files, the API and the command line."""
-    KINDS[kind.name] = kind()
+    KINDS[kind.name] = kind
     return kind

@@ -18,9 +18,10 @@ from creditdesk.imports.readers import Table, read_table
 
 
 def get_kind(name: str) -> ImportKind:
+    """A fresh instance of the kind for one file, so concurrent imports never share a file's lookups."""
     if name not in KINDS:
         raise ValidationError(_("Unknown import kind “%(name)s”.") % {"name": name})
-    return KINDS[name]
+    return KINDS[name]()
 
 
 def normalise_header(header: str) -> str:
@@ -53,6 +54,7 @@ def check(kind: ImportKind, batch: ImportBatch, content: bytes) -> Plan:
         return Plan(errors=[RowError(0, "", message) for message in error.messages])
     batch.encoding = table.encoding
     plan = Plan(errors=errors) if errors else kind.plan(records)
+    plan.kind = kind
     batch.row_count = len(records)
     return plan
 
@@ -92,7 +94,7 @@ def stage(actor: Actor, kind_name: str, file_name: str, content: bytes, encoding
 
 def apply_import(actor: Actor, batch: ImportBatch, checked: Plan | None = None) -> ImportBatch:
     """Check again against today's data (unless just checked), then write every row in one transaction or none."""
-    kind = get_kind(batch.kind)
+    kind = checked.kind if checked and checked.kind else get_kind(batch.kind)
     require(actor, "imports.add_importbatch", kind.permission)
     if batch.status != ImportStatus.STAGED:
         raise ValidationError(_("Only a checked import without errors can be applied."))

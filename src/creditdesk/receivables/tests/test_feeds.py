@@ -16,7 +16,7 @@ from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
 from creditdesk.customers.models import Customer
 from creditdesk.imports.models import ImportBatch, ImportStatus
-from creditdesk.imports.services import run_import
+from creditdesk.imports.services import apply_import, run_import, stage
 from creditdesk.receivables.figures import invoices_with_settlement
 from creditdesk.receivables.models import Allocation, CreditNote, Invoice, InvoiceStatus, Payment, SalesOrder
 from creditdesk.receivables.selectors import invoices_with_open_amount, payments_with_unallocated
@@ -293,3 +293,19 @@ def test_a_feed_cannot_cut_an_invoice_or_a_payment_below_what_is_allocated(manag
     assert errors(cut) == [(2, "gross_amount", "1130.00 is already allocated to this invoice.")]
     smaller = feed(manager, "payments", PAYMENTS.replace("1200.00", "1100.00"))
     assert errors(smaller) == [(3, "amount", "This payment is already allocated; reverse its allocations first.")]
+
+
+def test_two_files_checked_at_once_each_create_only_their_own_new_customers(manager):
+    """A file's lookups (here the customers it names for the first time) stay with that file until it is written,
+    even when another file of the same kind is checked in between, as on a server handling two uploads."""
+    header = "customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate\n"
+    first, first_plan = stage(manager, "invoices", "a.csv", (header + "1111-AAAAA,9001,1/2/2013,2/1/2013,55.94,No,\n")
+                              .encode(), "auto", "ibm-late-payments")
+    stage(manager, "invoices", "b.csv", (header + "2222-BBBBB,9002,1/2/2013,2/1/2013,61.74,No,\n").encode(), "auto",
+          "ibm-late-payments")
+
+    applied = apply_import(manager, first, first_plan)
+
+    assert (applied.status, list(Customer.objects.values_list("external_id", flat=True))) == (
+        "applied", ["1111-AAAAA"])
+    assert list(Invoice.objects.values_list("number", "customer__external_id")) == [("9001", "1111-AAAAA")]
