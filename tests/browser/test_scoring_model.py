@@ -12,7 +12,7 @@ from creditdesk.testing.factories import CustomerFactory, UserFactory
 
 @pytest.mark.browser
 def test_a_trained_model_is_uploaded_approved_by_someone_else_and_scores_the_next_assessment(
-        page: Page, live_server, log_in, english, tmp_path) -> None:
+        page: Page, live_server, log_in, english, screenshot, tmp_path) -> None:
     analyst = UserFactory(username="chen.analyst", role="credit_analyst")
     manager = UserFactory(username="wang.manager", role="credit_manager")
     customer = CustomerFactory(currency_id="CNY")
@@ -37,6 +37,7 @@ def test_a_trained_model_is_uploaded_approved_by_someone_else_and_scores_the_nex
     page.goto("/assessment/models/portfolio-2025/")
     page.locator("#model-decision").get_by_role("button", name="Approve as the policy's model").click()
     expect(page.locator("#model-status")).to_have_text("Policy's model")
+    screenshot(page, "model-page")
 
     log_in(analyst)
     page.goto(f"/customers/{customer.pk}/assessment/")
@@ -45,3 +46,4 @@ def test_a_trained_model_is_uploaded_approved_by_someone_else_and_scores_the_nex
     expect(page.locator('[data-figure="score"]')).to_have_text("592.0")
     expect(page.locator("#base-points td").last).to_have_text("600.0")
     expect(page.locator("#assessment-run")).to_contain_text("Model portfolio-2025")
+    screenshot(page, "assessment-on-trained-model")

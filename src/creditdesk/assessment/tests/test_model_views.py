@@ -33,7 +33,8 @@ def test_a_model_file_is_registered_from_the_scorecard_page(analyst):
     assert "Model trained-1 registered as a draft." in page
     assert "2400 rows of portfolio.csv, 180 bad; 10-fold stratified cross-validation, seed 0." in page
     assert '<td class="num">0.8123</td><td class="num">0.6246</td><td class="num">0.4801</td>' in page
-    assert "A score is 600 base points plus one row of each factor below." in page
+    assert ("A score is 600 base points plus one row of each factor below. 600 points mean odds of 50 good to 1 bad, "
+            "and every 20 points double the odds.") in page
     assert '<tr><td>1 – &lt; 2</td><td class="num">0</td></tr>' in page
     assert "Ask for activation</button>" in page
     listed = client.get("/assessment/scorecard/").content.decode()
