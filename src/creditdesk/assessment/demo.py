@@ -42,8 +42,8 @@ from creditdesk.assessment.qualitative import factors
 from creditdesk.assessment.rating import run_assessment
 from creditdesk.assessment.sample import BAD, CUSTOMER, GOOD, TARGET, development_sample
 from creditdesk.assessment.scoring.data import Dataset
-from creditdesk.assessment.scoring.scorecard import MIN_CLASS_ROWS, train_scorecard
-from creditdesk.assessment.scoring.validation import SCORECARD, cross_validate
+from creditdesk.assessment.scoring.scorecard import MIN_CLASS_ROWS
+from creditdesk.assessment.scoring.validation import SCORECARD, train_validated
 from creditdesk.audit.services import record_audit
 from creditdesk.customers.demo import AMOUNT_SCALES, BATCH_SIZE
 from creditdesk.customers.models import Customer
@@ -242,14 +242,7 @@ def load_demo_portfolio_model(today: dt.date) -> ScoringModel | None:
     data = sample_dataset(development_sample(observed_on, SAMPLE_MONTHS, SAMPLE_DAYS_PAST_DUE, first))
     if min(data.positives, data.rows - data.positives) < SAMPLE_MIN_CLASS:
         return None
-    card = train_scorecard(data.X, data.y, seed=0)
-    validation = cross_validate(data.X, data.y, folds=SAMPLE_FOLDS, seed=0)
-    card.validation = {
-        "method": "stratified k-fold cross-validation, mean of fold figures", "seed": 0,
-        "data": {"file": f"development sample observed on {observed_on}", "target": data.target, "bad": data.bad,
-                 "good": data.good},
-        **validation.report(),
-    }
+    card, validation = train_validated(data, f"development sample observed on {observed_on}", SAMPLE_FOLDS, 0)
     analyst = User.objects.get(username="analyst")
     auc = validation.mean(SCORECARD).auc
     note = (f"Trained on our {data.rows} customers as known on {observed_on}, {data.positives} of them more than "

@@ -9,6 +9,8 @@ External ratings (外部评级) from agencies, each mapped onto our rating class
 agency's scale, and the answers to the qualitative factors the configuration defines (`qualitative`).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -242,6 +244,11 @@ class CreditAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer.code} {self.rating} ({self.run_at:%Y-%m-%d})"
+
+    @property
+    def base_points(self) -> Decimal:
+        """The score beyond its factors' contributions: a trained card's base points, 0 on the expert card."""
+        return self.score - sum((Decimal(c["contribution"]) for c in self.contributions), Decimal(0))
 
     @property
     def final_rating(self) -> int:

@@ -159,7 +159,7 @@ def assessment_context(customer: Customer, page: str | None) -> dict[str, Any]:
         return {"latest": None, "earlier": []}
     centred = latest.model_version != card().version
     return {
-        "latest": latest, "base_points": latest.score - sum(Decimal(c["contribution"]) for c in latest.contributions),
+        "latest": latest, "base_points": latest.base_points,
         "earlier": Paginator(assessments.exclude(pk=latest.pk), PAGE_SIZE).get_page(page),
         "contributions_chart": serialise(charts.contributions_chart(latest.contributions, centred)),
         "rules": rule_rows(latest), "override_form": OverrideForm(classes=[item.rating for item in scale()]),

@@ -13,7 +13,7 @@ import random
 from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Avg
+from django.db.models import Avg, F
 
 from creditdesk.audit.services import record_audit
 from creditdesk.collections.models import PromiseToPay
@@ -27,41 +27,49 @@ PROMISES = {Profile.SLOW: (1, Decimal("0.8")), Profile.DISPUTING: (1, Decimal("0
 HUNDRED = Decimal("100")
 
 
-def drawn_promises(customer: Customer, seed: int, today: dt.date, recorder: User) -> list[PromiseToPay]:
+def drawn_promises(customer: Customer, seed: int, today: dt.date, recorder: User,
+                   typical: Decimal) -> list[PromiseToPay]:
     """The customer's promises: count and keeping share by its profile, days drawn from its own seed."""
-    count, keeps = PROMISES.get(profile_of(customer, seed), (0, Decimal(0)))
+    count, keeps = PROMISES[profile_of(customer, seed)]
     rng = random.Random(f"{seed}:{customer.code}:promises")
-    typical = (Invoice.objects.filter(customer=customer, currency_id=customer.currency_id)
-               .aggregate(typical=Avg("gross_amount"))["typical"])
     promises = []
-    for _ in range(count if typical else 0):
+    for _ in range(count):
         made = today - dt.timedelta(days=rng.randint(5, 360))
         promise = PromiseToPay(customer=customer, currency_id=customer.currency_id, recorded_by=recorder,
-                               promised_for=made + dt.timedelta(days=rng.randint(7, 21)), amount=Decimal(1),
+                               recorded_at=dt.datetime.combine(made, dt.time(10), tzinfo=dt.UTC),
+                               promised_for=made + dt.timedelta(days=rng.randint(7, 21)),
                                note="Demo: promised on the phone.")
-        promise.amount = amount_for(promise, made, Decimal(typical), rng.random() < keeps)
-        promises.append((promise, made))
-    return [promise for promise, _ in sorted(promises, key=lambda pair: pair[1])]
+        promise.amount = amount_for(promise, typical, rng.random() < keeps)
+        promises.append(promise)
+    return sorted(promises, key=lambda promise: promise.recorded_at)
 
 
-def amount_for(promise: PromiseToPay, made: dt.date, typical: Decimal, kept: bool) -> Decimal:
+def amount_for(promise: PromiseToPay, typical: Decimal, kept: bool) -> Decimal:
     """What the customer promised: at most what it then paid when it keeps its word, an invoice more when not."""
-    promise.recorded_at = dt.datetime.combine(made, dt.time(10), tzinfo=dt.UTC)
     paid = paid_towards(promise)
     if kept and paid >= HUNDRED:
         return (paid / HUNDRED).to_integral_value(ROUND_DOWN) * HUNDRED
     return (paid + typical).quantize(HUNDRED, ROUND_DOWN) + HUNDRED
 
 
+def typical_invoices(customer_ids: list[int]) -> dict[int, Decimal]:
+    """Each customer's average invoice in its own currency, in one query."""
+    found = (Invoice.objects.filter(customer_id__in=customer_ids, currency_id=F("customer__currency_id"))
+             .values("customer_id").annotate(typical=Avg("gross_amount")).values_list("customer_id", "typical"))
+    return {customer_id: Decimal(typical) for customer_id, typical in found}
+
+
 def load_demo_promises(seed: int, today: dt.date) -> dict[str, int]:
     """Every late payer's promises of the last year, judged as the nightly job would on the demo's today."""
     collector = User.objects.get(username="collector")
-    drawn = [promise for customer in Customer.objects.order_by("code")
-             for promise in drawn_promises(customer, seed, today, collector)]
+    late = [customer for customer in Customer.objects.order_by("code") if profile_of(customer, seed) in PROMISES]
+    typical = typical_invoices([customer.pk for customer in late])
+    drawn = [promise for customer in late if customer.pk in typical
+             for promise in drawn_promises(customer, seed, today, collector, typical[customer.pk])]
     made = [promise.recorded_at for promise in drawn]
     created = PromiseToPay.objects.bulk_create(drawn)
     for promise, recorded_at in zip(created, made, strict=True):
         promise.recorded_at = recorded_at
     PromiseToPay.objects.bulk_update(created, ["recorded_at"])
-    record_audit(collector, "demo_promises.load", collector, {"promises": [0, len(created)]})
+    record_audit(None, "demo_promises.load", User.objects.get(username="admin"), {"promises": [None, len(created)]})
     return {"recorded": len(created), **judge_promises(today)}

@@ -26,8 +26,8 @@ from creditdesk.assessment.model_changes import register_model
 from creditdesk.assessment.sample import BAD, TARGET, development_sample, outcome_known, window_end
 from creditdesk.assessment.scoring.data import Dataset, load_dataset
 from creditdesk.assessment.scoring.metrics import Quality, quality
-from creditdesk.assessment.scoring.scorecard import Scorecard, train_scorecard
-from creditdesk.assessment.scoring.validation import CHALLENGER, SCORECARD, cross_validate
+from creditdesk.assessment.scoring.scorecard import Scorecard
+from creditdesk.assessment.scoring.validation import CHALLENGER, SCORECARD, cross_validate, train_validated
 
 
 class Command(BaseCommand):
@@ -91,14 +91,7 @@ class Command(BaseCommand):
     def run_train(self, options: dict[str, Any]) -> None:
         """Train on all rows, cross-validate on the same rows for the report, and save the model."""
         data = _load(options)
-        card = train_scorecard(data.X, data.y, seed=options["seed"])
-        validation = cross_validate(data.X, data.y, folds=options["folds"], seed=options["seed"])
-        card.validation = {
-            "method": "stratified k-fold cross-validation, mean of fold figures",
-            "seed": options["seed"],
-            "data": {"file": Path(options["data"]).name, "target": data.target, "bad": data.bad, "good": data.good},
-            **validation.report(),
-        }
+        card, validation = train_validated(data, Path(options["data"]).name, options["folds"], options["seed"])
         out: Path = options["out"]
         try:
             out.write_text(json.dumps(card.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
