@@ -29,7 +29,8 @@ demo: install
 	$(BIN)/creditdesk daily-jobs
 	$(BIN)/creditdesk collectstatic --no-input >/dev/null
 	@echo "CreditDesk on http://127.0.0.1:$(PORT)  (users: see README, password: creditdesk)"
-	$(BIN)/creditdesk audit seal --follow 30 >/dev/null & sealer=$$!; trap "kill $$sealer" EXIT; \
+	$(BIN)/creditdesk audit seal --follow 30 >/dev/null & sealer=$$!; \
+		$(BIN)/creditdesk db_worker --no-reload >/dev/null & worker=$$!; trap "kill $$sealer $$worker" EXIT; \
 		$(BIN)/gunicorn creditdesk.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 test: install

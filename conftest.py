@@ -14,8 +14,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def test_settings(settings: Any, tmp_path: Path) -> None:
-    """Uploaded files in a temporary folder; a fast password hash, since tests log in hundreds of users."""
+    """Uploaded files and the exported audit heads in a temporary folder; a fast password hash, since tests log in
+    hundreds of users."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CREDITDESK_AUDIT_HEAD_LOG = tmp_path / "audit-head.log"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -1,7 +1,9 @@
 """Settings read from the environment so one build runs the demo, the tests and production."""
 
+import contextlib
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -40,6 +42,27 @@ def load_secret_key() -> str:
 
 
 SECRET_KEY = load_secret_key()
+
+
+def load_audit_key(environ: Mapping[str, str], production: bool, key_file: Path) -> str:
+    """The audit chain's HMAC key stays out of the database; production must be given it, the demo keeps one."""
+    key = environ.get("CREDITDESK_AUDIT_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("CREDITDESK_AUDIT_KEY must be set when CREDITDESK_PRODUCTION is on")
+    with contextlib.suppress(FileExistsError), \
+            os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as new_key:
+        new_key.write(secrets.token_urlsafe(50))
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: an empty key would let anyone recompute the audit chain")
+    return key
+
+
+CREDITDESK_AUDIT_KEY = load_audit_key(os.environ, PRODUCTION, VAR_DIR / "audit_key")
+CREDITDESK_AUDIT_HEAD_LOG = Path(os.environ.get("CREDITDESK_AUDIT_HEAD_LOG", VAR_DIR / "audit-head.log"))
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
@@ -180,6 +203,13 @@ CREDITDESK_AGING_CUTOFFS = tuple(int(days) for days in os.environ.get(
 CREDITDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CREDITDESK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CREDITDESK_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# imports: the largest file (an XLSX unpacked), the most rows and the longest cell one import may have (Excel's
+# own cell limit), and the size past which the file is checked and written by `creditdesk db_worker` instead of
+# in the request; the defaults take the million-line invoice feed of bench/import.py
+CREDITDESK_IMPORT_MAX_BYTES = int(os.environ.get("CREDITDESK_IMPORT_MAX_BYTES", str(128 * 1024 * 1024)))
+CREDITDESK_IMPORT_MAX_ROWS = int(os.environ.get("CREDITDESK_IMPORT_MAX_ROWS", "1000000"))
+CREDITDESK_IMPORT_MAX_CELL_CHARS = int(os.environ.get("CREDITDESK_IMPORT_MAX_CELL_CHARS", "32767"))
+CREDITDESK_IMPORT_BACKGROUND_BYTES = int(os.environ.get("CREDITDESK_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

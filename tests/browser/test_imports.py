@@ -1,4 +1,7 @@
-"""Importing customers from CSV: a file with a bad row shows where and writes nothing; a good file applies."""
+"""Importing customers from CSV: a file with a bad row shows where and writes nothing; a good file applies.
+
+A large file is checked and written by the background worker; its page follows without being reloaded.
+"""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -6,6 +9,7 @@ from playwright.sync_api import Page, expect
 from creditdesk.customers.models import Customer
 from creditdesk.customers.uscc import ALPHABET, uscc_check_character
 from creditdesk.imports.models import ImportBatch
+from creditdesk.imports.tests.helpers import run_worker
 from creditdesk.testing.factories import UserFactory
 
 GOOD_BODY = "91110000600012345"  # Beijing division; the factories number theirs under Shanghai (310000)
@@ -74,3 +78,31 @@ def test_a_bad_row_blocks_the_file_and_a_good_file_applies(
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="北京极光贸易有限公司").locator("td").first).to_have_text(aurora.code)
     expect(rows.filter(has_text="天津港湾物资有限公司").locator("td").first).to_have_text(harbour.code)
+
+
+@pytest.mark.browser
+def test_a_large_file_is_checked_and_written_in_the_background_while_its_page_shows_how_far_it_got(
+        page: Page, live_server, log_in, english, settings, screenshot) -> None:
+    settings.CREDITDESK_IMPORT_BACKGROUND_BYTES = 10  # every file counts as large
+    log_in(UserFactory(role="credit_analyst"))
+    status = page.locator("#import-status")
+
+    upload(page, csv_file("customers-large.csv", BAD_BODY + RIGHT_CHECK))
+
+    batch = ImportBatch.objects.get(file_name="customers-large.csv")
+    expect(page).to_have_url(f"{live_server.url}/imports/{batch.pk}/")
+    expect(status).to_have_text("Queued for the background worker")
+    run_worker()
+    expect(status).to_have_text("Checked, ready to apply")  # the page polls: no reload
+    expect(page.locator("dl.facts")).to_contain_text("Would create2")
+    page.locator("form[action$='/apply'] button[type=submit]").click()
+
+    expect(page.locator(".messages li.info")).to_have_text(
+        "The import is written in the background; this page shows how far it has got.")
+    expect(status).to_have_text("Queued for the background worker")
+    assert not Customer.objects.filter(external_id__in=["BT-IMP-1", "BT-IMP-2"]).exists()
+    run_worker()
+    expect(status).to_have_text("Applied")
+    expect(page.locator("dl.facts")).to_contain_text("Created2")
+    assert Customer.objects.filter(external_id__in=["BT-IMP-1", "BT-IMP-2"]).count() == 2
+    screenshot(page, "import-applied-in-the-background")

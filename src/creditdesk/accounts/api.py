@@ -9,10 +9,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from creditdesk.accounts.models import ApiToken
 from creditdesk.accounts.services import authenticate_token, create_api_token, revoke_api_token
+from creditdesk.core.api import Body, Id, column_text
 from creditdesk.core.types import AuthedRequest
 
 router = Router(tags=["accounts"])
@@ -26,6 +27,15 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class SignedInSession(SessionAuth):
+    """The web app's session; CSRF is checked for a signed-in user only, so a caller without one gets 401."""
+
+    def __call__(self, request: HttpRequest) -> object | None:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -48,8 +58,8 @@ class MeOut(Schema):
     roles: list[str]
 
 
-class TokenIn(Schema):
-    name: str
+class TokenIn(Body):
+    name: str = column_text(ApiToken, "name", min_length=1)
 
 
 class TokenOut(Schema):
@@ -84,5 +94,5 @@ def new_token(request: AuthedRequest, payload: TokenIn) -> Status[dict[str, obje
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
-def revoke_token(request: AuthedRequest, token_id: int) -> ApiToken:
+def revoke_token(request: AuthedRequest, token_id: Id) -> ApiToken:
     return revoke_api_token(request.user, get_object_or_404(ApiToken, pk=token_id, user=request.user))

@@ -8,14 +8,20 @@ and checks as the web pages.
 import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from creditdesk.assessment.model_api import router as model_router
-from creditdesk.assessment.models import CreditAssessment, ExternalRating, FinancialStatement
+from creditdesk.assessment.models import (
+    MAX_PERIOD_MONTHS,
+    CreditAssessment,
+    ExternalRating,
+    FinancialStatement,
+    QualitativeAnswer,
+)
 from creditdesk.assessment.qualitative import factors, factors_by_code
 from creditdesk.assessment.rating import decide_override, request_override, run_assessment
 from creditdesk.assessment.selectors import (
@@ -36,7 +42,8 @@ from creditdesk.assessment.services import (
     enter_statement,
     record_rating,
 )
-from creditdesk.core.api import Money, Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, paginate, text
+from creditdesk.core.bounds import SHORT_TEXT, SMALLINT_MAX
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.customers.models import Customer
@@ -48,28 +55,30 @@ VIEW_STATEMENTS = "assessment.view_financialstatement"
 VIEW_RATINGS = "assessment.view_externalrating"
 VIEW_ANSWERS = "assessment.view_qualitativeanswer"
 VIEW_ASSESSMENTS = "assessment.view_creditassessment"
-Line = Money | None  # to the cent as sent, so messages and audit entries show 1000000.00
+MAX_FACTORS = 100  # far more qualitative factors than any policy asks
+Line = MoneyIn | None  # to the cent as sent, so messages and audit entries show 1000000.00
 
 
 def amount(default: Any = None) -> Any:
     """A statement line: to the cent; losses and negative equity are negative."""
-    return Field(default, max_digits=18, decimal_places=2)
+    return Field(default)
 
 
-class StatementIn(Schema):
-    period_end: dt.date
-    period_months: int = Field(12, description="months the income statement covers")
-    currency: str = Field("", description="ISO code; the customer's invoicing currency when left out")
+class StatementIn(Body):
+    period_end: Day
+    period_months: int = Field(12, ge=1, le=MAX_PERIOD_MONTHS, description="months the income statement covers")
+    currency: str = text(3, default="", description="ISO code; the customer's invoicing currency when left out")
     audited: bool = False
-    source: str = Field(description="annual_report, tax_filing, management_accounts, agency or other")
+    source: str = column_text(FinancialStatement, "source", min_length=1,
+                              description="annual_report, tax_filing, management_accounts, agency or other")
     current_assets: Line = amount()
     cash: Line = amount()
     receivables: Line = amount()
     inventory: Line = amount()
-    total_assets: Money = amount(...)
+    total_assets: MoneyIn = amount(...)
     current_liabilities: Line = amount()
-    total_liabilities: Money = amount(...)
-    equity: Money = amount(...)
+    total_liabilities: MoneyIn = amount(...)
+    equity: MoneyIn = amount(...)
     retained_earnings: Line = amount()
     revenue: Line = amount()
     gross_profit: Line = amount()
@@ -79,15 +88,15 @@ class StatementIn(Schema):
     operating_cash_flow: Line = amount()
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(Body):
     """Only the fields sent change; a change needs the reason."""
 
-    reason: str = ""
-    period_end: dt.date | None = None
-    period_months: int | None = None
-    currency: str | None = None
+    reason: str = text(SHORT_TEXT, default="")
+    period_end: Day | None = None
+    period_months: int | None = Field(None, ge=1, le=MAX_PERIOD_MONTHS)
+    currency: str | None = text(3, default=None)
     audited: bool | None = None
-    source: str | None = None
+    source: str | None = column_text(FinancialStatement, "source", default=None)
     current_assets: Line = amount()
     cash: Line = amount()
     receivables: Line = amount()
@@ -130,12 +139,15 @@ class StatementOut(Schema):
     entered_at: dt.datetime
 
 
-class RatingIn(Schema):
-    agency: str = Field(min_length=1, description="as GET /api/assessment/agencies names it; any case")
-    grade: str = Field(min_length=1, description="one of the agency's grades; any case")
-    rated_on: dt.date
-    outlook: str = Field("", description="positive, stable, negative, developing or empty")
-    document_id: int | None = Field(None, description="the agency's report among the customer's documents")
+class RatingIn(Body):
+    agency: str = column_text(ExternalRating, "agency", min_length=1,
+                              description="as GET /api/assessment/agencies names it; any case")
+    grade: str = column_text(ExternalRating, "grade", min_length=1,
+                             description="one of the agency's grades; any case")
+    rated_on: Day
+    outlook: str = column_text(ExternalRating, "outlook", default="",
+                               description="positive, stable, negative, developing or empty")
+    document_id: Id | None = Field(None, description="the agency's report among the customer's documents")
 
 
 class RatingOut(Schema):
@@ -182,9 +194,14 @@ class AnswerOut(Schema):
     answered_at: dt.datetime | None
 
 
-class AnswersIn(Schema):
-    answers: dict[str, str] = Field(description="factor code → answer code; a factor left out or empty is cleared")
-    notes: dict[str, str] = Field({}, description="factor code → note")
+FactorCode = Annotated[str, column_text(QualitativeAnswer, "factor", min_length=1)]
+
+
+class AnswersIn(Body):
+    answers: dict[FactorCode, Annotated[str, column_text(QualitativeAnswer, "answer")]] = Field(
+        max_length=MAX_FACTORS, description="factor code → answer code; a factor left out or empty is cleared")
+    notes: dict[FactorCode, Annotated[str, column_text(QualitativeAnswer, "note")]] = Field(
+        {}, max_length=MAX_FACTORS, description="factor code → note")
 
 
 def statement_out(analysis: Analysis) -> dict[str, Any]:
@@ -231,7 +248,7 @@ def statement_data(customer: Customer, values: dict[str, Any]) -> dict[str, Any]
 
 
 @router.get("/customers/{customer_id}/statements", response=Page[StatementOut])
-def list_statements(request: AuthedRequest, customer_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def list_statements(request: AuthedRequest, customer_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """The customer's statements, newest period first, each with its ratios and Z''."""
     customer = readable_customer(request, customer_id, VIEW_STATEMENTS)
     result = paginate(statement_history(customer), page)
@@ -241,7 +258,7 @@ def list_statements(request: AuthedRequest, customer_id: int, page: Query[PagePa
 
 
 @router.post("/customers/{customer_id}/statements", response={201: StatementOut})
-def create_statement(request: AuthedRequest, customer_id: int, payload: StatementIn) -> Status[dict[str, Any]]:
+def create_statement(request: AuthedRequest, customer_id: Id, payload: StatementIn) -> Status[dict[str, Any]]:
     """Enter a period's statement; refused with the field at fault when the balance sheet does not balance, a part
     exceeds its total or the period has not ended."""
     customer = get_customer(request.user, customer_id)
@@ -250,7 +267,7 @@ def create_statement(request: AuthedRequest, customer_id: int, payload: Statemen
 
 
 @router.patch("/statements/{statement_id}", response=StatementOut)
-def correct(request: AuthedRequest, statement_id: int, payload: CorrectionIn) -> dict[str, Any]:
+def correct(request: AuthedRequest, statement_id: Id, payload: CorrectionIn) -> dict[str, Any]:
     """Correct a statement: the fields sent, with the reason; only real changes are written and audited."""
     visible = FinancialStatement.objects.filter(customer__in=visible_customers(request.user))
     statement = get_object_or_404(visible.select_related("customer"), pk=statement_id)
@@ -270,7 +287,7 @@ def list_agencies(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/customers/{customer_id}/ratings", response=Page[RatingOut])
-def list_ratings(request: AuthedRequest, customer_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def list_ratings(request: AuthedRequest, customer_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """The customer's external ratings, latest first."""
     result = paginate(rating_history(readable_customer(request, customer_id, VIEW_RATINGS)), page)
     result["items"] = [rating_out(rating) for rating in result["items"]]
@@ -278,7 +295,7 @@ def list_ratings(request: AuthedRequest, customer_id: int, page: Query[PageParam
 
 
 @router.post("/customers/{customer_id}/ratings", response={201: RatingOut})
-def create_rating(request: AuthedRequest, customer_id: int, payload: RatingIn) -> Status[dict[str, Any]]:
+def create_rating(request: AuthedRequest, customer_id: Id, payload: RatingIn) -> Status[dict[str, Any]]:
     """Record an agency's rating; a grade its scale lacks is refused with the grades it has."""
     customer = get_customer(request.user, customer_id)
     data = payload.dict(exclude={"document_id"})
@@ -297,13 +314,13 @@ def list_factors(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/customers/{customer_id}/qualitative", response=list[AnswerOut])
-def get_answers(request: AuthedRequest, customer_id: int) -> list[dict[str, Any]]:
+def get_answers(request: AuthedRequest, customer_id: Id) -> list[dict[str, Any]]:
     """Every factor in force with the customer's answer, null where unanswered."""
     return [answer_out(item) for item in factor_answers(readable_customer(request, customer_id, VIEW_ANSWERS))]
 
 
 @router.put("/customers/{customer_id}/qualitative", response=list[AnswerOut])
-def put_answers(request: AuthedRequest, customer_id: int, payload: AnswersIn) -> list[dict[str, Any]]:
+def put_answers(request: AuthedRequest, customer_id: Id, payload: AnswersIn) -> list[dict[str, Any]]:
     """Replace the customer's answers: the body is the whole set, so a factor left out is cleared."""
     customer = get_customer(request.user, customer_id)
     answers = {**dict.fromkeys(factors_by_code(), ""), **payload.answers}
@@ -359,13 +376,13 @@ class AssessmentOut(Schema):
     run_at: dt.datetime
 
 
-class OverrideIn(Schema):
-    rating: int
-    reason: str = ""
+class OverrideIn(Body):
+    rating: int = Field(ge=1, le=SMALLINT_MAX, description="the class asked for, one of the policy's scale")
+    reason: str = column_text(CreditAssessment, "override_reason", default="")
 
 
-class DecisionIn(Schema):
-    reason: str = ""
+class DecisionIn(Body):
+    reason: str = text(SHORT_TEXT, default="")
 
 
 def username(user: Any) -> str | None:
@@ -396,7 +413,7 @@ def visible_assessment(request: AuthedRequest, assessment_id: int) -> CreditAsse
 
 
 @router.post("/customers/{customer_id}/assessments", response={201: AssessmentOut})
-def create_assessment(request: AuthedRequest, customer_id: int) -> Status[dict[str, Any]]:
+def create_assessment(request: AuthedRequest, customer_id: Id) -> Status[dict[str, Any]]:
     """Score the customer now on the card in force, from its credit file and ledger, with the limit recommended."""
     customer = get_customer(request.user, customer_id)
     assessment = run_assessment(request.user, customer)
@@ -404,7 +421,7 @@ def create_assessment(request: AuthedRequest, customer_id: int) -> Status[dict[s
 
 
 @router.get("/customers/{customer_id}/assessments", response=Page[AssessmentOut])
-def list_assessments(request: AuthedRequest, customer_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def list_assessments(request: AuthedRequest, customer_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """The customer's assessments, latest first."""
     result = paginate(customer_assessments(readable_customer(request, customer_id, VIEW_ASSESSMENTS)), page)
     result["items"] = [assessment_out(item) for item in result["items"]]
@@ -412,26 +429,26 @@ def list_assessments(request: AuthedRequest, customer_id: int, page: Query[PageP
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
-def get_assessment(request: AuthedRequest, assessment_id: int) -> dict[str, Any]:
+def get_assessment(request: AuthedRequest, assessment_id: Id) -> dict[str, Any]:
     return assessment_out(visible_assessment(request, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/override", response=AssessmentOut)
-def override(request: AuthedRequest, assessment_id: int, payload: OverrideIn) -> dict[str, Any]:
+def override(request: AuthedRequest, assessment_id: Id, payload: OverrideIn) -> dict[str, Any]:
     """Ask for another class than the card gave, with the reason; it waits for someone else's approval."""
     assessment = visible_assessment(request, assessment_id)
     return assessment_out(request_override(request.user, assessment, payload.rating, payload.reason))
 
 
 @router.post("/assessments/{assessment_id}/override/approve", response=AssessmentOut)
-def approve_override(request: AuthedRequest, assessment_id: int, payload: DecisionIn | None = None) -> dict[str, Any]:
+def approve_override(request: AuthedRequest, assessment_id: Id, payload: DecisionIn | None = None) -> dict[str, Any]:
     """Approve a requested override; not its maker, and only with the authority to approve limits."""
     assessment = visible_assessment(request, assessment_id)
     return assessment_out(decide_override(request.user, assessment, True, payload.reason if payload else ""))
 
 
 @router.post("/assessments/{assessment_id}/override/reject", response=AssessmentOut)
-def reject_override(request: AuthedRequest, assessment_id: int, payload: DecisionIn) -> dict[str, Any]:
+def reject_override(request: AuthedRequest, assessment_id: Id, payload: DecisionIn) -> dict[str, Any]:
     """Reject a requested override, saying why; the card's class stays in force."""
     assessment = visible_assessment(request, assessment_id)
     return assessment_out(decide_override(request.user, assessment, False, payload.reason))

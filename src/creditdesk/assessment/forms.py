@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from creditdesk.assessment.models import ExternalRating, FinancialStatement, Outlook
 from creditdesk.assessment.qualitative import Factor
 from creditdesk.assessment.services import LINES
-from creditdesk.core.forms import DateInput
+from creditdesk.core.forms import DateInput, DayField
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.models import Customer, Document
 
@@ -45,7 +45,7 @@ class RatingForm(forms.Form):
 
     agency = forms.ChoiceField(label=_("Agency"))
     grade = forms.CharField(label=_("Grade"), max_length=10)
-    rated_on = forms.DateField(label=_("Rated on"), widget=DateInput())
+    rated_on = DayField(label=_("Rated on"))
     outlook = forms.ChoiceField(label=_("Outlook"), required=False, choices=[("", "—"), *Outlook.choices])
     document = forms.ModelChoiceField(label=_("Agency report"), required=False, queryset=Document.objects.none(),
                                       help_text=ExternalRating._meta.get_field("document").help_text)

@@ -109,6 +109,7 @@ class FinancialStatementImport(ImportKind):
         self.currencies = set(Currency.objects.filter(is_active=True).values_list("code", flat=True))
         plan, rows = Plan(), []
         for number, raw in records:
+            self.row_checked()
             try:
                 rows.append(self.parse_row(number, raw))
             except RowProblem as problem:
@@ -209,6 +210,7 @@ class ExternalRatingImport(ImportKind):
         self.customers = known_customers({raw.get("customer", "").strip() for _n, raw in records} - {""})
         scales, plan, rows = agency_scales(), Plan(), []
         for number, raw in records:
+            self.row_checked()
             try:
                 rows.append((number, self.checked_row(raw, scales)))
             except RowProblem as problem:

@@ -18,7 +18,7 @@ from creditdesk.assessment.model_changes import (
 )
 from creditdesk.assessment.models import ScoringModel
 from creditdesk.assessment.selectors import scoring_models
-from creditdesk.core.api import Page, PageParams, paginate
+from creditdesk.core.api import Body, Page, PageParams, column_text, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 
@@ -26,9 +26,10 @@ router = Router(tags=["credit assessment"])
 VIEW = "assessment.view_scoringmodel"
 
 
-class ModelIn(Schema):
-    code: str = Field(description="a new slug; it becomes the model version of the assessments it scores")
-    note: str = ""
+class ModelIn(Body):
+    code: str = column_text(ScoringModel, "code", min_length=1,
+                            description="a new slug; it becomes the model version of the assessments it scores")
+    note: str = column_text(ScoringModel, "note", default="")
     definition: dict[str, Any] = Field(description="the JSON file written by `creditdesk scoring train`")
 
 
@@ -53,12 +54,12 @@ class ModelDetailOut(ModelOut):
                                                    "trainer's coefficients or settings, and the validation report")
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class ReasonIn(Body):
+    reason: str = column_text(ScoringModel, "request_reason", default="")
 
 
 class StatusFilter(Schema):
-    status: str = ""
+    status: str = column_text(ScoringModel, "status", default="")
 
 
 def name_of(user: Any) -> str | None:

@@ -14,6 +14,7 @@ ACTIONS: dict[str, Promise] = {
     "communication.create": _("Communication logged"),
     "exchange_rate.create": _("Exchange rate added"),
     "exchange_rate.update": _("Exchange rate changed"),
+    "import.queue": _("File queued for the background worker"),
     "import.stage": _("File checked"),
     "import.apply": _("Import applied"),
     "api_token.create": _("API token created"),

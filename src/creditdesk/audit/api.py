@@ -5,8 +5,9 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
+from creditdesk.audit.models import AuditEntry
 from creditdesk.audit.selectors import AuditFilter, audit_entries
-from creditdesk.core.api import Page, PageParams, paginate
+from creditdesk.core.api import Day, Id, Page, PageParams, column_text, paginate
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 
@@ -29,12 +30,12 @@ class AuditEntryOut(Schema):
 
 
 class AuditQuery(Schema):
-    customer_id: int | None = None
-    actor: str = ""
-    action: str = ""
-    object_type: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    customer_id: Id | None = None
+    actor: str = column_text(AuditEntry, "actor_name", default="")
+    action: str = column_text(AuditEntry, "action", default="")
+    object_type: str = column_text(AuditEntry, "object_type", default="")
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 @router.get("/", response=Page[AuditEntryOut])

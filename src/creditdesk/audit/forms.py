@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.audit.actions import action_label
-from creditdesk.core.forms import DateInput
+from creditdesk.core.forms import DayField
 
 
 class AuditFilterForm(forms.Form):
@@ -11,8 +11,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(required=False, label=_("User"),
                             widget=forms.TextInput(attrs={"placeholder": _("User name")}))
     action = forms.ChoiceField(required=False, label=_("Action"))
-    date_from = forms.DateField(required=False, label=_("From"), widget=DateInput())
-    date_to = forms.DateField(required=False, label=_("To"), widget=DateInput())
+    date_from = DayField(required=False, label=_("From"))
+    date_to = DayField(required=False, label=_("To"))
 
     def __init__(self, *args: object, actions: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -62,7 +62,7 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last sealed link; its row lock lets only one sealer extend the chain at a time."""
+    """The last sealed link; its row lock serialises sealers, and migrations create it, so a missing row was deleted."""
 
     position = models.BigIntegerField(default=0)
     chain_hash = models.CharField(max_length=64, default="0" * 64)

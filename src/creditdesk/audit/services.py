@@ -1,23 +1,32 @@
 """Recording audit entries and sealing them into a tamper-evident hash chain.
 
-Requests only insert entries with a hash of their own content, so writers never wait for each
+Requests only insert entries with a keyed hash of their own content, so writers never wait for each
 other; `seal_audit_chain` later links unsealed entries, in id order, into one chain under a single
-row lock. `verify_audit_chain` (in selectors) walks the chain and names the first bad entry.
+row lock, and appends the new head to the head log outside the database. `verify_audit_chain` (in
+selectors) walks the chain and names the first bad entry.
 """
 
 import datetime as dt
-import hashlib
 import json
+import logging
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from creditdesk.audit.chain import ChainPoint, content_digest, link_digest
 from creditdesk.audit.models import AuditEntry, ChainHead
 from creditdesk.core.types import Viewer
+
+logger = logging.getLogger(__name__)
 
 Changes = dict[str, list[Any]]
 SEAL_BATCH = 5000
@@ -54,29 +63,6 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
     """Only the fields that changed, as [before, after] pairs."""
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-
-
-def content_digest(entry: AuditEntry) -> str:
-    """A hash of everything an entry says, so any later edit of its row is visible."""
-    payload = {
-        "created_at": entry.created_at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "customer_id": entry.customer_id,
-        "changes": entry.changes,
-        "reason": entry.reason,
-    }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def link_digest(previous_hash: str, entry: AuditEntry) -> str:
-    """Each link binds an entry's id and content to everything sealed before it."""
-    return hashlib.sha256(f"{previous_hash}:{entry.pk}:{entry.content_hash}".encode()).hexdigest()
 
 
 def customer_of(target: models.Model) -> int | None:
@@ -136,21 +122,59 @@ def record_audits(actor: Viewer | None, action: str, changed: Sequence[tuple[mod
                                    batch_size=500)
 
 
-def seal_audit_chain(batch: int = SEAL_BATCH) -> int:
-    """Link every unsealed entry into the chain, oldest id first; returns how many were sealed."""
+class BrokenChain(Exception):
+    """Sealing would extend a chain whose head row was deleted, hiding what was deleted with it."""
+
+
+def ensure_chain_head() -> None:
+    """Recreate the head of a chain with nothing sealed (after a flush); a lost head of a sealed chain stays lost."""
+    if ChainHead.objects.filter(pk=1).exists():
+        return
+    if AuditEntry.objects.filter(chain_position__isnull=False).exists():
+        raise BrokenChain(_("the chain head is missing"))
     ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
+
+
+def link_entries(head: ChainHead, entries: list[AuditEntry]) -> None:
+    """Give each entry the next position and a link to the one before, and move the head along."""
+    now = timezone.now()
+    for entry in entries:
+        head.position += 1
+        head.chain_hash = link_digest(head.chain_hash, entry)
+        entry.chain_position, entry.chain_hash, entry.sealed_at = head.position, head.chain_hash, now
+    AuditEntry.objects.bulk_update(entries, ["chain_position", "chain_hash", "sealed_at"])
+    head.save()
+
+
+def seal_batch(batch: int) -> tuple[int, ChainPoint]:
+    """Link the oldest unsealed entries under the head's row lock; returns how many and the head after them."""
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        entries = list(AuditEntry.objects.filter(chain_position__isnull=True).order_by("id")[:batch])
+        if entries:
+            link_entries(head, entries)
+    return len(entries), ChainPoint(head.position, head.chain_hash)
+
+
+def seal_audit_chain(batch: int = SEAL_BATCH) -> int:
+    """Link every unsealed entry, oldest id first, then export the head once committed; returns how many."""
+    ensure_chain_head()
     sealed = 0
     while True:
-        with transaction.atomic():
-            head = ChainHead.objects.select_for_update().get(pk=1)
-            entries = list(AuditEntry.objects.filter(chain_position__isnull=True).order_by("id")[:batch])
-            if not entries:
-                return sealed
-            now = timezone.now()
-            for entry in entries:
-                head.position += 1
-                head.chain_hash = link_digest(head.chain_hash, entry)
-                entry.chain_position, entry.chain_hash, entry.sealed_at = head.position, head.chain_hash, now
-            AuditEntry.objects.bulk_update(entries, ["chain_position", "chain_hash", "sealed_at"])
-            head.save()
-            sealed += len(entries)
+        count, head = seal_batch(batch)
+        if not count:
+            break
+        sealed += count
+    if sealed:
+        transaction.on_commit(partial(export_head, head))
+    return sealed
+
+
+def export_head(head: ChainPoint) -> None:
+    """Append the head to a log the database cannot rewrite, so a later rollback of the chain's tail shows."""
+    line = json.dumps({"position": head.position, "chain_hash": head.chain_hash, "time": timezone.now().isoformat()})
+    with Path(settings.CREDITDESK_AUDIT_HEAD_LOG).open("a", encoding="utf-8") as log:
+        log.write(line + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+    logger.info("audit chain head %s", line)

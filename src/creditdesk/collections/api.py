@@ -7,7 +7,6 @@ to the cent with its currency beside it; dates are ISO 8601.
 """
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
@@ -16,7 +15,8 @@ from pydantic import Field
 from creditdesk.collections.models import PromiseStatus, PromiseToPay
 from creditdesk.collections.selectors import visible_promises
 from creditdesk.collections.services import record_promise
-from creditdesk.core.api import Money, Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, paginate
+from creditdesk.core.bounds import NO_CONTROL_CHARACTERS
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.customers.selectors import get_customer
@@ -47,16 +47,17 @@ class PromiseOut(Schema):
         return promise.recorded_by.get_username()
 
 
-class PromiseIn(Schema):
-    customer: int = Field(description="the customer's id")
-    amount: Decimal = Field(max_digits=18, decimal_places=2)
-    currency: str = Field("", max_length=3, description="ISO code; the customer's invoicing currency when left out")
-    promised_for: dt.date
-    note: str = ""
+class PromiseIn(Body):
+    customer: Id = Field(description="the customer's id")
+    amount: MoneyIn = Field(description="more than zero")
+    currency: str = Field("", max_length=3, pattern=NO_CONTROL_CHARACTERS,
+                          description="ISO code; the customer's invoicing currency when left out")
+    promised_for: Day
+    note: str = column_text(PromiseToPay, "note", default="")
 
 
 class PromiseQuery(Schema):
-    customer: int | None = Field(None, description="only this customer's promises")
+    customer: Id | None = Field(None, description="only this customer's promises")
     status: PromiseStatus | None = None
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.bounds import DayRange
+from creditdesk.core.fields import LongTextField
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.models import Customer
 from creditdesk.receivables.models import MoneyField
@@ -29,10 +31,10 @@ class PromiseToPay(models.Model):
                                  verbose_name=_("customer"))
     amount = MoneyField(_("amount"))
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
-    promised_for = models.DateField(_("promised for"))
+    promised_for = models.DateField(_("promised for"), validators=[DayRange(future_days=366)])
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LongTextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
     judged_on = models.DateField(_("judged on"), null=True, blank=True)
 

@@ -1,9 +1,12 @@
-"""Putting a service's ValidationError back on the form that caused it."""
+"""What every form shares: a service's ValidationError put back on the form, and the date field with its bounds."""
 
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from creditdesk.core.bounds import EARLIEST_DAY, LATEST_DAY
 
 
 def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -22,3 +25,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DayField(forms.DateField):
+    """A date typed on a page: in the browser's picker, within the bounds every date input shares."""
+
+    widget = DateInput
+    default_validators = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]

@@ -5,8 +5,9 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
-from creditdesk.core.api import Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, MoneyIn, Number, Page, PageParams, column_text, paginate, text
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.models import ExchangeRate
@@ -14,13 +15,16 @@ from creditdesk.currencies.selectors import convert, rate_history
 from creditdesk.currencies.services import set_exchange_rate
 
 router = Router(tags=["currencies"])
+RATE = ExchangeRate._meta.get_field("rate")
+RATE_CEILING = 10 ** (RATE.max_digits - RATE.decimal_places)  # type: ignore[union-attr]
 
 
-class RateIn(Schema):
-    currency: str
-    rate_date: dt.date
-    rate: Decimal
-    source: str = ""
+class RateIn(Body):
+    currency: str = text(3, min_length=3)
+    rate_date: Day
+    rate: Number = Field(gt=0, lt=RATE_CEILING, description="units of the functional currency for one unit of "
+                         "`currency`; rounded to the column's places")
+    source: str = column_text(ExchangeRate, "source", default="")
 
 
 class RateOut(Schema):
@@ -35,6 +39,17 @@ class RateOut(Schema):
 
 
 
+class RateQuery(Schema):
+    currency: str = text(3, default="")
+
+
+class ConversionQuery(Schema):
+    amount: MoneyIn
+    from_currency: str = text(3, min_length=3)
+    to_currency: str = text(3, min_length=3)
+    on: Day
+
+
 class ConversionOut(Schema):
     amount: Decimal
     from_currency: str
@@ -44,9 +59,9 @@ class ConversionOut(Schema):
 
 
 @router.get("/", response=Page[RateOut])
-def list_rates(request: AuthedRequest, page: Query[PageParams], currency: str = "") -> dict[str, Any]:
+def list_rates(request: AuthedRequest, page: Query[PageParams], filters: Query[RateQuery]) -> dict[str, Any]:
     require(request.user, "currencies.view_exchangerate")
-    return paginate(rate_history(currency.upper()), page)
+    return paginate(rate_history(filters.currency.upper()), page)
 
 
 @router.post("/", response={201: RateOut})
@@ -56,9 +71,8 @@ def post_rate(request: AuthedRequest, payload: RateIn) -> Status[ExchangeRate]:
 
 
 @router.get("/convert", response=ConversionOut)
-def convert_amount(request: AuthedRequest, amount: Decimal, from_currency: str, to_currency: str,
-                   on: dt.date) -> dict[str, Any]:
+def convert_amount(request: AuthedRequest, query: Query[ConversionQuery]) -> dict[str, Any]:
     require(request.user, "currencies.view_exchangerate")
-    result = convert(amount, from_currency.upper(), to_currency.upper(), on)
-    return {"amount": amount, "from_currency": from_currency.upper(), "to_currency": to_currency.upper(),
-            "on": on, "result": result}
+    source, target = query.from_currency.upper(), query.to_currency.upper()
+    return {"amount": query.amount, "from_currency": source, "to_currency": target, "on": query.on,
+            "result": convert(query.amount, source, target, query.on)}

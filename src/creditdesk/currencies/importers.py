@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from creditdesk.core.fields import check_value
 from creditdesk.core.types import Actor
 from creditdesk.currencies.models import Currency, ExchangeRate
-from creditdesk.currencies.services import parse_rate, set_exchange_rate
-from creditdesk.imports.cells import RowProblem, parse_date
+from creditdesk.currencies.services import check_rate_currency, parse_rate, set_exchange_rate
+from creditdesk.imports.cells import RowProblem, parse_date, refuse_other_digits
 from creditdesk.imports.kinds import ImportKind, Plan, Record, RowError, register
 
 
@@ -29,6 +30,7 @@ class ExchangeRateImport(ImportKind):
         current = {(r.currency_id, r.rate_date): r.rate for r in ExchangeRate.objects.all()}
         seen: dict[tuple[str, Any], int] = {}
         for number, raw in records:
+            self.row_checked()
             try:
                 row = self.parse(raw, known)
             except RowProblem as problem:
@@ -56,9 +58,12 @@ class ExchangeRateImport(ImportKind):
         if rate_date is None:
             raise RowProblem("rate_date", _("Required."))
         try:
-            rate: Decimal = parse_rate(raw.get("rate", ""))
+            check_rate_currency(currency)
+            check_value(ExchangeRate, "rate_date", rate_date)
+            rate: Decimal = parse_rate(refuse_other_digits("rate", raw.get("rate", "")))
         except ValidationError as error:
-            raise RowProblem("rate", error.messages[0]) from None
+            column, messages = next(iter(error.message_dict.items()))
+            raise RowProblem(column, messages[0]) from None
         return {"currency": currency, "rate_date": rate_date, "rate": rate, "source": raw.get("source", "")}
 
     def apply(self, actor: Actor, plan: Plan, reason: str) -> None:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.bounds import DayRange
+
 
 class Currency(models.Model):
     """An ISO 4217 currency the company invoices or reports in."""
@@ -25,7 +27,7 @@ class ExchangeRate(models.Model):
     """Units of the functional currency for one unit of `currency` on `rate_date`."""
 
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
-    rate_date = models.DateField(_("date"))
+    rate_date = models.DateField(_("date"), validators=[DayRange(future_days=366)])
     rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
     source = models.CharField(_("source"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -9,10 +9,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from creditdesk.audit.services import record_audit
+from creditdesk.core.fields import check_value
 from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
 from creditdesk.currencies.iso4217 import CURRENCIES
 from creditdesk.currencies.models import Currency, ExchangeRate
+from creditdesk.currencies.selectors import functional_currency
 
 
 def ensure_currencies() -> None:
@@ -44,6 +46,13 @@ def parse_rate(value: object) -> Decimal:
     return rate
 
 
+def check_rate_currency(currency: str) -> None:
+    """The functional currency is worth 1 of itself by definition; a rate for it could only contradict that."""
+    if currency == functional_currency():
+        raise ValidationError({"currency": _("%(code)s is the functional currency: its rate is always 1.")
+                               % {"code": currency}})
+
+
 @transaction.atomic
 def set_exchange_rate(
     actor: Actor, currency: str, rate_date: dt.date, rate: object, source: str = ""
@@ -52,6 +61,8 @@ def set_exchange_rate(
     require(actor, "currencies.add_exchangerate")
     if not Currency.objects.filter(code=currency).exists():
         raise ValidationError({"currency": _("Unknown currency %(code)s.") % {"code": currency}})
+    check_rate_currency(currency)
+    check_value(ExchangeRate, "rate_date", rate_date)
     value = parse_rate(rate)
     existing = ExchangeRate.objects.select_for_update().filter(currency_id=currency, rate_date=rate_date).first()
     if existing is None:

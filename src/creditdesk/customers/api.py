@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from creditdesk.core.api import Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, Id, Page, PageParams, column_text, paginate, text
+from creditdesk.core.bounds import PAYMENT_TERMS_MAX_DAYS, SHORT_TEXT
 from creditdesk.core.types import Actor, AuthedRequest
 from creditdesk.customers import selectors, services
 from creditdesk.customers.downloads import document_response
@@ -72,70 +74,83 @@ class CustomerOut(Schema):
 
 
 
-class CustomerPatch(Schema):
-    code: str | None = None
-    external_id: str | None = None
-    name: str | None = None
-    local_name: str | None = None
-    uscc: str | None = None
-    registration_number: str | None = None
-    tax_number: str | None = None
-    country: str | None = None
-    industry: str | None = None
-    size: str | None = None
-    founded_on: dt.date | None = None
-    address: str | None = None
-    language: str | None = None
-    currency: str | None = None
-    payment_terms_days: int | None = None
-    owner: str | None = None
-    analyst: str | None = None
-    collector: str | None = None
-    status: str | None = None
-    parent_id: int | None = None
-    reason: str = ""
+class CustomerPatch(Body):
+    code: str | None = column_text(Customer, "code", default=None)
+    external_id: str | None = column_text(Customer, "external_id", default=None)
+    name: str | None = column_text(Customer, "name", min_length=1, default=None)
+    local_name: str | None = column_text(Customer, "local_name", default=None)
+    uscc: str | None = column_text(Customer, "uscc", default=None)
+    registration_number: str | None = column_text(Customer, "registration_number", default=None)
+    tax_number: str | None = column_text(Customer, "tax_number", default=None)
+    country: str | None = column_text(Customer, "country", default=None)
+    industry: str | None = column_text(Customer, "industry", default=None)
+    size: str | None = column_text(Customer, "size", default=None)
+    founded_on: Day | None = None
+    address: str | None = column_text(Customer, "address", default=None)
+    language: str | None = column_text(Customer, "language", default=None)
+    currency: str | None = text(3, default=None)
+    payment_terms_days: int | None = Field(None, ge=0, le=PAYMENT_TERMS_MAX_DAYS)
+    owner: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
+    analyst: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
+    collector: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
+    status: str | None = column_text(Customer, "status", default=None)
+    parent_id: Id | None = None
+    reason: str = text(SHORT_TEXT, default="")
 
 
 class CustomerIn(CustomerPatch):
-    name: str
-    country: str
-    currency: str = "CNY"
+    name: str = column_text(Customer, "name", min_length=1)
+    country: str = column_text(Customer, "country", min_length=1)
+    currency: str = text(3, default="CNY")
 
 
 class CustomerQuery(Schema):
-    search: str = ""
-    status: str = ""
-    country: str = ""
-    industry: str = ""
-    owner_id: int | None = None
-    sort: str = "name"
+    search: str = text(200, default="")
+    status: str = column_text(Customer, "status", default="")
+    country: str = column_text(Customer, "country", default="")
+    industry: str = column_text(Customer, "industry", default="")
+    owner_id: Id | None = None
+    sort: str = text(30, default="name")
 
 
-class ContactIn(Schema):
-    name: str
-    title: str = ""
-    role: str = "finance"
-    email: str = ""
-    phone: str = ""
-    language: str = "zh-hans"
+class ContactIn(Body):
+    name: str = column_text(Contact, "name", min_length=1)
+    title: str = column_text(Contact, "title", default="")
+    role: str = column_text(Contact, "role", default="finance")
+    email: str = column_text(Contact, "email", default="")
+    phone: str = column_text(Contact, "phone", default="")
+    language: str = column_text(Contact, "language", default="zh-hans")
     is_primary: bool = False
-    notes: str = ""
+    notes: str = column_text(Contact, "notes", default="")
 
 
-class ContactOut(ContactIn):
+class ContactOut(Schema):
     id: int
+    name: str
+    title: str
+    role: str
+    email: str
+    phone: str
+    language: str
+    is_primary: bool
+    notes: str
 
 
-class CommunicationIn(Schema):
+class CommunicationIn(Body):
+    kind: str = column_text(Communication, "kind", min_length=1)
+    occurred_on: Day
+    summary: str = column_text(Communication, "summary", min_length=1)
+    contact_id: Id | None = None
+    follow_up_on: Day | None = None
+
+
+class CommunicationOut(Schema):
+    id: int
     kind: str
     occurred_on: dt.date
     summary: str
-    contact_id: int | None = None
-    follow_up_on: dt.date | None = None
-
-
-class CommunicationOut(CommunicationIn):
-    id: int
+    contact_id: int | None
+    follow_up_on: dt.date | None
     user: str | None
 
     @staticmethod
@@ -162,7 +177,9 @@ def service_data(request: AuthedRequest, payload: CustomerPatch) -> tuple[dict[s
     if "currency" in data:
         data["currency_id"] = (data.pop("currency") or "").upper()
     for field in USER_FIELDS:
-        if data.get(field):
+        if field in data and not data[field]:
+            data[field] = None
+        elif data.get(field):
             user = get_user_model().objects.filter(username=data[field]).first()
             if user is None:
                 raise ValidationError({field: _("No user “%(value)s”.") % {"value": data[field]}})
@@ -186,58 +203,58 @@ def create_customer(request: AuthedRequest, payload: CustomerIn) -> Status[Custo
 
 
 @router.get("/{customer_id}", response=CustomerOut)
-def get_customer(request: AuthedRequest, customer_id: int) -> Customer:
+def get_customer(request: AuthedRequest, customer_id: Id) -> Customer:
     return selectors.get_customer(request.user, customer_id)
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
-def update_customer(request: AuthedRequest, customer_id: int, payload: CustomerPatch) -> Customer:
+def update_customer(request: AuthedRequest, customer_id: Id, payload: CustomerPatch) -> Customer:
     customer = selectors.get_customer(request.user, customer_id)
     data, reason = service_data(request, payload)
     return services.update_customer(request.user, customer, data, reason)
 
 
 @router.get("/{customer_id}/contacts", response=list[ContactOut])
-def list_contacts(request: AuthedRequest, customer_id: int) -> list[Contact]:
+def list_contacts(request: AuthedRequest, customer_id: Id) -> list[Contact]:
     return list(selectors.customer_contacts(selectors.get_customer(request.user, customer_id)))
 
 
 @router.post("/{customer_id}/contacts", response={201: ContactOut})
-def add_contact(request: AuthedRequest, customer_id: int, payload: ContactIn) -> Status[Contact]:
+def add_contact(request: AuthedRequest, customer_id: Id, payload: ContactIn) -> Status[Contact]:
     customer = selectors.get_customer(request.user, customer_id)
     return Status(201, services.save_contact(request.user, customer, payload.dict()))
 
 
 @router.put("/{customer_id}/contacts/{contact_id}", response=ContactOut)
-def change_contact(request: AuthedRequest, customer_id: int, contact_id: int, payload: ContactIn) -> Contact:
+def change_contact(request: AuthedRequest, customer_id: Id, contact_id: Id, payload: ContactIn) -> Contact:
     customer = selectors.get_customer(request.user, customer_id)
     contact = get_object_or_404(selectors.customer_contacts(customer), pk=contact_id)
     return services.save_contact(request.user, customer, payload.dict(), contact=contact)
 
 
 @router.get("/{customer_id}/communications", response=list[CommunicationOut])
-def list_communications(request: AuthedRequest, customer_id: int) -> list[Communication]:
+def list_communications(request: AuthedRequest, customer_id: Id) -> list[Communication]:
     customer = selectors.get_customer(request.user, customer_id)
     return list(selectors.customer_communications(customer)[:200])
 
 
 @router.post("/{customer_id}/communications", response={201: CommunicationOut})
-def log_communication(request: AuthedRequest, customer_id: int, payload: CommunicationIn) -> Status[Communication]:
+def log_communication(request: AuthedRequest, customer_id: Id, payload: CommunicationIn) -> Status[Communication]:
     customer = selectors.get_customer(request.user, customer_id)
     data = payload.dict()
     contact_id = data.pop("contact_id")
     if contact_id is not None:
-        data["contact"] = get_object_or_404(Contact, pk=contact_id)
+        data["contact"] = get_object_or_404(selectors.customer_contacts(customer), pk=contact_id)
     return Status(201, services.log_communication(request.user, customer, data))
 
 
 @router.get("/{customer_id}/documents", response=list[DocumentOut])
-def list_documents(request: AuthedRequest, customer_id: int) -> list[Document]:
+def list_documents(request: AuthedRequest, customer_id: Id) -> list[Document]:
     return list(selectors.customer_documents(request.user, selectors.get_customer(request.user, customer_id)))
 
 
 @router.post("/{customer_id}/documents", response={201: DocumentOut})
-def upload_document(request: AuthedRequest, customer_id: int, file: File[UploadedFile], doc_type: Form[str],
+def upload_document(request: AuthedRequest, customer_id: Id, file: File[UploadedFile], doc_type: Form[str],
                     title: Form[str], issued_on: Form[dt.date | None] = None,
                     expires_on: Form[dt.date | None] = None) -> Status[Document]:
     customer = selectors.get_customer(request.user, customer_id)
@@ -246,6 +263,6 @@ def upload_document(request: AuthedRequest, customer_id: int, file: File[Uploade
 
 
 @router.get("/{customer_id}/documents/{document_id}/file")
-def download_document(request: AuthedRequest, customer_id: int, document_id: int) -> FileResponse:
+def download_document(request: AuthedRequest, customer_id: Id, document_id: Id) -> FileResponse:
     customer = selectors.get_customer(request.user, customer_id)
     return document_response(selectors.get_document(request.user, customer, document_id))

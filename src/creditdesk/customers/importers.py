@@ -142,6 +142,7 @@ class CustomerImport(ImportKind):
         lookups = Lookups.for_records(records)
         plan, rows = Plan(), []
         for number, raw in records:
+            self.row_checked()
             try:
                 rows.append(self.parse_row(number, raw, lookups))
             except RowProblem as problem:

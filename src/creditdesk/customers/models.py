@@ -1,10 +1,13 @@
 """The credit file (信用档案): customers, their contacts, documents and communications."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from creditdesk.core.bounds import PAYMENT_TERMS_MAX_DAYS, DayRange
+from creditdesk.core.fields import LongTextField
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.choices import (
     CommunicationKind,
@@ -18,6 +21,7 @@ from creditdesk.customers.choices import (
 from creditdesk.customers.uscc import validate_uscc
 
 USER = settings.AUTH_USER_MODEL
+FOLLOW_UP_DAYS = 731  # a follow-up is planned at most two years ahead
 
 
 class Customer(models.Model):
@@ -36,12 +40,13 @@ class Customer(models.Model):
     country = CountryField(_("country"), db_index=True)
     industry = models.CharField(_("industry"), max_length=2, choices=Industry.choices, blank=True, db_index=True)
     size = models.CharField(_("company size"), max_length=10, choices=CompanySize.choices, blank=True)
-    founded_on = models.DateField(_("founded on"), null=True, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[DayRange(future_days=0)])
+    address = LongTextField(_("address"), blank=True)
     language = models.CharField(_("correspondence language"), max_length=7, choices=Language.choices,
                                 default=Language.ZH_HANS)
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("invoicing currency"))
-    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30,
+                                                          validators=[MaxValueValidator(PAYMENT_TERMS_MAX_DAYS)])
     allocate_oldest_first = models.BooleanField(
         _("allocate unmatched payments to the oldest due invoices"), default=True)
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
@@ -80,7 +85,7 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=7, choices=Language.choices, default=Language.ZH_HANS)
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LongTextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -102,8 +107,8 @@ class Document(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=[DayRange(future_days=0)])
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, validators=[DayRange()])
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
@@ -123,12 +128,13 @@ class Communication(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="communications",
                                  verbose_name=_("customer"))
     kind = models.CharField(_("kind"), max_length=10, choices=CommunicationKind.choices)
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(_("date"), validators=[DayRange(future_days=0)])
     user = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, verbose_name=_("who"))
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
                                 verbose_name=_("contact"))
-    summary = models.TextField(_("summary"))
-    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    summary = LongTextField(_("summary"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True,
+                                    validators=[DayRange(future_days=FOLLOW_UP_DAYS)])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,7 +82,8 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def customer_detail(request: AuthedRequest, pk: int, tab: str = "overview") -> HttpResponse:
     """The credit file with its tabs; HTMX swaps just the tab body."""
     customer = selectors.get_customer(request.user, pk)
-    tab = tab if tab in TABS else "overview"
+    if tab not in TABS:
+        raise Http404(_("The credit file has no tab “%(tab)s”.") % {"tab": tab})
     context: dict[str, Any] = {"customer": customer, "tab": tab, "tabs": TABS}
     context.update(tab_context(request, customer, tab))
     status = context.pop("status", 200)

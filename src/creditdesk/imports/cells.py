@@ -1,16 +1,27 @@
-"""Reading one cell of an imported row: dates, whole numbers, code lists; a bad cell names its column."""
+"""Reading one cell of an imported row: dates, whole numbers, amounts, code lists; a bad cell names its column.
+
+Numbers are written in the ASCII digits 0–9 only: Python's int(), Decimal() and strptime() would also read
+full-width (１２３) and Arabic-Indic (١٢٣) digits, which no ERP writes and a person cannot tell from others.
+"""
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from creditdesk.core.bounds import MONEY_MAX, MONEY_PLACES, PAYMENT_TERMS_MAX_DAYS, DayRange
 
 # Slashes with the year last are read month first, as US ERP exports (and IBM's sample) write them.
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%Y%m%d", "%Y年%m月%d日", "%m/%d/%Y")
-MONEY_TEXT = re.compile(r"^-?\d{1,16}(\.\d{1,2})?$")
+MONEY_TEXT = re.compile(rf"-?[0-9]+(\.[0-9]{{1,{MONEY_PLACES}}})?", re.ASCII)
+WHOLE_NUMBER = re.compile(r"[0-9]+", re.ASCII)
+OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script: full-width, Arabic-Indic …
+ANY_DAY = DayRange()
 YES = {"1", "true", "yes", "y", "是", "x"}
 NO = {"", "0", "false", "no", "n", "否"}
 
@@ -23,9 +34,26 @@ class RowProblem(Exception):
         self.column, self.message = column, message
 
 
-def parse_date(column: str, text: str) -> dt.date | None:
+def refuse_other_digits(column: str, text: str) -> str:
+    """The text, unless it writes a digit other than 0–9."""
+    if OTHER_DIGIT.search(text):
+        raise RowProblem(column, _("“%(value)s”: write numbers with the digits 0–9.") % {"value": text})
+    return text
+
+
+def parse_date(column: str, text: str, within: DayRange = ANY_DAY) -> dt.date | None:
+    """A date in one of the formats ERPs write, within the bounds of the field it fills."""
     if not text:
         return None
+    day = read_date(column, refuse_other_digits(column, text))
+    try:
+        within(day)
+    except ValidationError as error:
+        raise RowProblem(column, error.messages[0]) from None
+    return day
+
+
+def read_date(column: str, text: str) -> dt.date:
     if len(text) == 10 and text[4] == "-":  # ISO dates, most feeds' format, without strptime's cost
         try:
             return dt.date.fromisoformat(text)
@@ -56,29 +84,29 @@ def parse_choice(column: str, text: str, choices: Any) -> str:
 
 
 def parse_int(column: str, text: str, default: int) -> int:
+    """A number of days or months: the digits 0–9 only, from 0 to 720."""
     if not text:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise RowProblem(column, _("“%(value)s” is not a whole number.") % {"value": text}) from None
-    if not 0 <= value <= 720:
-        raise RowProblem(column, _("%(value)s is out of range (0–720).") % {"value": value})
-    return value
+    if not WHOLE_NUMBER.fullmatch(refuse_other_digits(column, text)):
+        raise RowProblem(column, _("“%(value)s” is not a whole number.") % {"value": text})
+    significant = text.lstrip("0") or "0"
+    if len(significant) > len(str(PAYMENT_TERMS_MAX_DAYS)) or int(significant) > PAYMENT_TERMS_MAX_DAYS:
+        raise RowProblem(column, _("%(value)s is out of range (0–720).") % {"value": significant})
+    return int(significant)
 
 
 def parse_money(column: str, text: str) -> Decimal:
     """An amount to the cent; thousands separators allowed, negative amounts and fractions of a cent refused."""
-    cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
-    if not MONEY_TEXT.match(cleaned):
+    cleaned = refuse_other_digits(column, text).replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not MONEY_TEXT.fullmatch(cleaned):
         raise RowProblem(column, _("“%(value)s” is not an amount (use 1234.56).") % {"value": text})
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise RowProblem(column, _("“%(value)s” is not an amount (use 1234.56).") % {"value": text}) from None
+    amount = Decimal(cleaned)
     if amount < 0:
         raise RowProblem(column, _("An amount cannot be negative; send a credit note instead."))
-    return amount.quantize(Decimal("0.01"))
+    if amount > MONEY_MAX:
+        raise RowProblem(column, _("“%(value)s” is more than %(max)s, the largest amount a ledger holds.")
+                         % {"value": text, "max": number_format(MONEY_MAX, MONEY_PLACES, force_grouping=True)})
+    return amount.quantize(Decimal(1).scaleb(-MONEY_PLACES))
 
 
 def parse_bool(column: str, text: str) -> bool:

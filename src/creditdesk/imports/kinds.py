@@ -6,6 +6,7 @@ everything in one transaction or nothing at all.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -15,6 +16,8 @@ from django.utils.functional import Promise
 from creditdesk.core.types import Actor
 
 Record = tuple[int, dict[str, str]]
+Progress = Callable[[int, int], None]  # told (rows checked, rows in all) as a file's check goes on
+PROGRESS_EVERY = 5_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class ImportKind(ABC):
     extra_presets: ClassVar[dict[str, dict[str, str]]] = {}
     preset_defaults: ClassVar[dict[str, dict[str, str]]] = {}
 
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+        self.rows_checked = self.rows_in_all = 0
+
     def presets(self) -> dict[str, dict[str, str]]:
         """The project's own layout accepts field names and the column titles in either language."""
         own: dict[str, str] = {}
@@ -65,9 +72,28 @@ class ImportKind(ABC):
         label = self.columns.get(field_name)
         return f"{label} ({field_name})" if label else field_name
 
+    def check_all(self, records: list[Record]) -> Plan:
+        """The plan of the whole file, telling whoever watches how many rows there are and how far the check is."""
+        self.rows_checked, self.rows_in_all = 0, len(records)
+        self.report()
+        plan = self.plan(records)
+        self.rows_checked = self.rows_in_all
+        self.report()
+        return plan
+
+    def row_checked(self) -> None:
+        """Called by each kind once per row as it checks it; progress is told every PROGRESS_EVERY rows."""
+        self.rows_checked += 1
+        if self.rows_checked % PROGRESS_EVERY == 0:
+            self.report()
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.rows_checked, self.rows_in_all)
+
     @abstractmethod
     def plan(self, records: list[Record]) -> Plan:
-        """Check every row and decide what to create, update or leave alone."""
+        """Check every row (calling `row_checked` for each) and decide what to create, update or leave alone."""
 
     @abstractmethod
     def apply(self, actor: Actor, plan: Plan, reason: str) -> None:

@@ -1,4 +1,7 @@
-"""Upload, preview and apply: a file is checked first and written only when the user confirms."""
+"""Upload, preview and apply: a file is checked first and written only when the user confirms.
+
+A large file is checked (and, once confirmed, written) by the background worker; its page polls for progress.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,8 +16,11 @@ from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.imports.forms import UploadForm
 from creditdesk.imports.models import ImportStatus
+from creditdesk.imports.readers import ImportLimitExceeded
 from creditdesk.imports.selectors import import_batches
-from creditdesk.imports.services import apply_import, get_kind, stage_import
+from creditdesk.imports.services import apply_staged, get_kind, receive_upload
+
+IN_BACKGROUND = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 def import_list(request: AuthedRequest) -> HttpResponse:
@@ -25,15 +31,17 @@ def import_list(request: AuthedRequest) -> HttpResponse:
 def upload(request: AuthedRequest) -> HttpResponse:
     require(request.user, "imports.add_importbatch")
     form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            batch = stage_import(request.user, data["kind"], data["upload"].name, data["upload"].read(),
-                                 data["encoding"], data["mapping"])
+            batch = receive_upload(request.user, kind=data["kind"], upload=data["upload"], encoding=data["encoding"],
+                                   mapping=data["mapping"], apply=False)
             return redirect("imports:detail", batch.pk)
         except ValidationError as error:
             show_errors(form, error)
-    return render(request, "imports/upload.html", {"form": form})
+            status = error.status if isinstance(error, ImportLimitExceeded) else 200
+    return render(request, "imports/upload.html", {"form": form}, status=status)
 
 
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -41,18 +49,21 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     kind = get_kind(batch.kind)
     errors = [{**error, "column": kind.column_label(error["column"])} for error in batch.errors]
     return render(request, "imports/detail.html", {"batch": batch, "kind": kind, "errors": errors,
-                                                   "can_apply": batch.status == ImportStatus.STAGED})
+                                                   "can_apply": batch.status == ImportStatus.STAGED,
+                                                   "in_background": batch.status in IN_BACKGROUND})
 
 
 @require_POST
 def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(import_batches(request.user), pk=pk)
     try:
-        batch = apply_import(request.user, batch)
+        batch = apply_staged(request.user, batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:detail", batch.pk)
-    if batch.status == ImportStatus.APPLIED:
+    if batch.status == ImportStatus.QUEUED:
+        messages.info(request, _("The import is written in the background; this page shows how far it has got."))
+    elif batch.status == ImportStatus.APPLIED:
         messages.success(request, _("Import applied: %(created)d created, %(updated)d updated, "
                                     "%(unchanged)d unchanged.")
                          % {"created": batch.created_count, "updated": batch.updated_count,

@@ -31,7 +31,7 @@ class AuditedPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(AuthorityBand)
 class AuthorityBandAdmin(AuditedPolicyAdmin):
-    list_display = ["up_to", "roles", "approvals_required"]
+    list_display = ["up_to", "from_rating", "roles", "rule", "approvals_required"]
 
 
 @admin.register(CheckPoint)

@@ -17,15 +17,17 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from creditdesk.core.api import Money, Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, paginate, text
+from creditdesk.core.bounds import SHORT_TEXT, as_id
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
 from creditdesk.currencies.selectors import functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
+from creditdesk.limits.authority import progress_of
 from creditdesk.limits.checks import check_order, reason_text
 from creditdesk.limits.fulfilment import cancel_check, invoice_check, ship_check
-from creditdesk.limits.models import CreditCheck, CreditLimit
+from creditdesk.limits.models import CreditCheck, CreditLimit, LimitApproval
 from creditdesk.limits.overrides import note_watch, reject_check, release_check
 from creditdesk.limits.selectors import approvals_inbox, review_queue, visible_checks, watch_list
 from creditdesk.limits.services import approve_limit, reject_limit, request_limit, withdraw_limit
@@ -33,11 +35,17 @@ from creditdesk.limits.services import approve_limit, reject_limit, request_limi
 router = Router(tags=["credit checks"])
 
 
-class CheckIn(Schema):
-    customer: str = Field(description="the customer's id, external id or customer number")
-    order_reference: str = Field(min_length=1, max_length=60)
-    amount: Decimal = Field(gt=0, max_digits=18, decimal_places=2)
-    currency: str = Field("", description="ISO code; the customer's invoicing currency when left out")
+def customer_reference() -> Any:
+    """The customer as the ERP names it; no reference is longer than an external id."""
+    return column_text(Customer, "external_id", min_length=1,
+                       description="the customer's id, external id or customer number")
+
+
+class CheckIn(Body):
+    customer: str = customer_reference()
+    order_reference: str = column_text(CreditCheck, "order_reference", min_length=1)
+    amount: MoneyIn = Field(gt=0)
+    currency: str = text(3, default="", description="ISO code; the customer's invoicing currency when left out")
     simulate: bool = Field(False, description="answer without keeping or reserving anything (a quotation)")
 
 
@@ -67,14 +75,18 @@ class CheckOut(Schema):
     noted: bool = Field(description="an order approved to watch has been seen by the analyst")
 
 
-class MoveIn(Schema):
-    amount: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2,
-                                   description="in the order's currency; all that is left when left out")
+class MoveIn(Body):
+    amount: MoneyIn | None = Field(None, gt=0, description="in the order's currency; all that is left when left out")
 
 
-class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=300)
-    valid_until: dt.date | None = None
+class ReasonIn(Body):
+    reason: str = text(SHORT_TEXT, min_length=1)
+    valid_until: Day | None = None
+
+
+class CheckQuery(Schema):
+    status: str = column_text(CreditCheck, "status", default="")
+    watch: bool = False
 
 
 def answer(check: CreditCheck) -> dict[str, Any]:
@@ -91,15 +103,15 @@ def answer(check: CreditCheck) -> dict[str, Any]:
 
 def find_customer(request: AuthedRequest, reference: str) -> Customer:
     """By id, external id or customer number, among the customers the caller may see."""
-    visible = visible_customers(request.user)
-    found = (visible.filter(pk=int(reference)).first() if reference.isdigit() else None) or visible.filter(
+    visible, pk = visible_customers(request.user), as_id(reference)
+    found = (visible.filter(pk=pk).first() if pk is not None else None) or visible.filter(
         external_id=reference).first() or visible.filter(code=reference).first()
     if found is None:
         raise Http404("no such customer")
     return found
 
 
-def visible_check(request: AuthedRequest, check_id: int) -> CreditCheck:
+def visible_check(request: AuthedRequest, check_id: Id) -> CreditCheck:
     require(request.user, "limits.view_creditcheck")
     return get_object_or_404(visible_checks(request.user), pk=check_id)
 
@@ -114,53 +126,52 @@ def credit_check(request: AuthedRequest, payload: CheckIn) -> dict[str, Any]:
 
 
 @router.get("/", response=Page[CheckOut])
-def list_checks(request: AuthedRequest, page: Query[PageParams], status: str = "",
-                watch: bool = False) -> dict[str, Any]:
+def list_checks(request: AuthedRequest, page: Query[PageParams], filters: Query[CheckQuery]) -> dict[str, Any]:
     """The checks of the customers the caller may see, newest first; `status=blocked` is the queue to decide,
     `watch=true` the open orders approved to watch that no analyst has noted yet."""
     require(request.user, "limits.view_creditcheck")
-    checks = watch_list(request.user) if watch else visible_checks(request.user)
-    result = paginate(checks.filter(status=status) if status else checks, page)
+    checks = watch_list(request.user) if filters.watch else visible_checks(request.user)
+    result = paginate(checks.filter(status=filters.status) if filters.status else checks, page)
     result["items"] = [answer(check) for check in result["items"]]
     return result
 
 
 @router.get("/{check_id}", response=CheckOut)
-def get_check(request: AuthedRequest, check_id: int) -> dict[str, Any]:
+def get_check(request: AuthedRequest, check_id: Id) -> dict[str, Any]:
     return answer(visible_check(request, check_id))
 
 
 @router.post("/{check_id}/release", response=CheckOut)
-def release(request: AuthedRequest, check_id: int, payload: ReasonIn) -> dict[str, Any]:
+def release(request: AuthedRequest, check_id: Id, payload: ReasonIn) -> dict[str, Any]:
     """Let a blocked order through: an override, with its reason and how long it holds."""
     return answer(release_check(request.user, visible_check(request, check_id), payload.reason, payload.valid_until))
 
 
 @router.post("/{check_id}/reject", response=CheckOut)
-def reject(request: AuthedRequest, check_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, check_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return answer(reject_check(request.user, visible_check(request, check_id), payload.reason))
 
 
 @router.post("/{check_id}/ship", response=CheckOut)
-def ship(request: AuthedRequest, check_id: int, payload: MoveIn) -> dict[str, Any]:
+def ship(request: AuthedRequest, check_id: Id, payload: MoveIn) -> dict[str, Any]:
     """Goods leave (all or part): checked again where shipment is a check point; a blocked shipment waits."""
     return answer(ship_check(request.user, visible_check(request, check_id), payload.amount))
 
 
 @router.post("/{check_id}/invoice", response=CheckOut)
-def invoice(request: AuthedRequest, check_id: int, payload: MoveIn) -> dict[str, Any]:
+def invoice(request: AuthedRequest, check_id: Id, payload: MoveIn) -> dict[str, Any]:
     """The order was invoiced (all or part): the invoice counts from now on instead of the reservation."""
     return answer(invoice_check(request.user, visible_check(request, check_id), payload.amount))
 
 
 @router.post("/{check_id}/cancel", response=CheckOut)
-def cancel(request: AuthedRequest, check_id: int) -> dict[str, Any]:
+def cancel(request: AuthedRequest, check_id: Id) -> dict[str, Any]:
     """The ERP cancelled the order: what is neither shipped nor invoiced no longer counts."""
     return answer(cancel_check(request.user, visible_check(request, check_id)))
 
 
 @router.post("/{check_id}/note", response=CheckOut)
-def note(request: AuthedRequest, check_id: int) -> dict[str, Any]:
+def note(request: AuthedRequest, check_id: Id) -> dict[str, Any]:
     """The analyst has seen an order approved to watch."""
     return answer(note_watch(request.user, visible_check(request, check_id)))
 
@@ -168,17 +179,16 @@ def note(request: AuthedRequest, check_id: int) -> dict[str, Any]:
 limits_router = Router(tags=["credit limits"])
 
 
-class LimitIn(Schema):
-    customer: str = Field(description="the customer's id, external id or customer number")
-    kind: str = "standard"
-    amount: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
-    currency: str = ""
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    review_on: dt.date | None = None
-    overdue_cap: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2,
-                                        description="a sub-limit: orders stop once this much is overdue")
-    justification: str = Field(min_length=1)
+class LimitIn(Body):
+    customer: str = customer_reference()
+    kind: str = column_text(CreditLimit, "kind", default="standard")
+    amount: MoneyIn = Field(ge=0)
+    currency: str = text(3, default="")
+    valid_from: Day | None = Field(None, description="today when left out")
+    valid_to: Day | None = None
+    review_on: Day | None = None
+    overdue_cap: MoneyIn | None = Field(None, ge=0, description="a sub-limit: orders stop once this much is overdue")
+    justification: str = column_text(CreditLimit, "justification", min_length=1)
 
 
 class ApprovalOut(Schema):
@@ -203,26 +213,39 @@ class LimitOut(Schema):
     requested_by: str
     approvals_required: int
     approver_roles: list[str]
+    approval_rule: str = Field(description="any: that many different people, each holding one of the roles; "
+                                           "each: one approval from every role named")
     approvals: list[ApprovalOut]
+    approvals_waiting: int = Field(description="how many more approvals the rule asks for")
+    roles_waiting: list[str] = Field(description="under each: the roles no approval has come from yet")
+    approval_status: str = Field(description="the rule and what it still waits for, in the caller's language")
     end_reason: str
 
 
-class CommentIn(Schema):
-    comment: str = ""
+class CommentIn(Body):
+    comment: str = column_text(LimitApproval, "comment", default="")
+
+
+class LimitQuery(Schema):
+    customer: str = column_text(Customer, "external_id", default="", description="id, external id or number")
+    status: str = column_text(CreditLimit, "status", default="")
 
 
 def limit_out(limit: CreditLimit) -> dict[str, Any]:
+    progress = progress_of(limit)
     return {"id": limit.pk, "customer_id": limit.customer_id, "kind": limit.kind, "amount": limit.amount,
             "currency": limit.currency_id, "valid_from": limit.valid_from, "valid_to": limit.valid_to,
             "review_on": limit.review_on, "overdue_cap": limit.overdue_cap, "status": limit.status,
             "justification": limit.justification,
             "requested_by": limit.requested_by.get_username(), "approvals_required": limit.approvals_required,
-            "approver_roles": limit.approver_roles.split(","), "end_reason": limit.end_reason,
+            "approver_roles": progress.roles, "approval_rule": limit.approval_rule, "end_reason": limit.end_reason,
             "approvals": [{"approver": a.approver.get_username(), "role": a.role, "comment": a.comment,
-                           "approved_at": a.approved_at} for a in limit.approvals.all()]}
+                           "approved_at": a.approved_at} for a in limit.approvals.all()],
+            "approvals_waiting": progress.approvals_waiting, "roles_waiting": progress.roles_waiting,
+            "approval_status": progress.text()}
 
 
-def visible_limit(request: AuthedRequest, limit_id: int) -> CreditLimit:
+def visible_limit(request: AuthedRequest, limit_id: Id) -> CreditLimit:
     require(request.user, "limits.view_creditlimit")
     return get_object_or_404(CreditLimit.objects.filter(customer__in=visible_customers(request.user)), pk=limit_id)
 
@@ -234,14 +257,13 @@ def limit_page(limits: QuerySet[CreditLimit], page: PageParams) -> dict[str, Any
 
 
 @limits_router.get("/", response=Page[LimitOut])
-def list_limits(request: AuthedRequest, page: Query[PageParams], customer: str = "",
-                status: str = "") -> dict[str, Any]:
+def list_limits(request: AuthedRequest, page: Query[PageParams], filters: Query[LimitQuery]) -> dict[str, Any]:
     """Limit history, newest first: of one customer, or of every customer the caller may see."""
     require(request.user, "limits.view_creditlimit")
     limits = CreditLimit.objects.filter(customer__in=visible_customers(request.user))
-    if customer:
-        limits = limits.filter(customer=find_customer(request, customer))
-    return limit_page(limits.filter(status=status) if status else limits, page)
+    if filters.customer:
+        limits = limits.filter(customer=find_customer(request, filters.customer))
+    return limit_page(limits.filter(status=filters.status) if filters.status else limits, page)
 
 
 @limits_router.post("/", response={201: LimitOut})
@@ -256,7 +278,7 @@ def request_new_limit(request: AuthedRequest, payload: LimitIn) -> Status[dict[s
 
 @limits_router.get("/inbox", response=Page[LimitOut])
 def inbox(request: AuthedRequest, page: Query[PageParams]) -> dict[str, Any]:
-    """The requests the caller may approve."""
+    """The requests the caller may approve; under a band's "each" rule, only while the caller's role still waits."""
     return limit_page(approvals_inbox(request.user), page)
 
 
@@ -268,21 +290,21 @@ def reviews(request: AuthedRequest, page: Query[PageParams]) -> dict[str, Any]:
 
 
 @limits_router.get("/{limit_id}", response=LimitOut)
-def get_limit(request: AuthedRequest, limit_id: int) -> dict[str, Any]:
+def get_limit(request: AuthedRequest, limit_id: Id) -> dict[str, Any]:
     return limit_out(visible_limit(request, limit_id))
 
 
 @limits_router.post("/{limit_id}/approve", response=LimitOut)
-def approve(request: AuthedRequest, limit_id: int, payload: CommentIn) -> dict[str, Any]:
+def approve(request: AuthedRequest, limit_id: Id, payload: CommentIn) -> dict[str, Any]:
     """One approval; never the requester's own, and only within the approver's authority."""
     return limit_out(approve_limit(request.user, visible_limit(request, limit_id), payload.comment))
 
 
 @limits_router.post("/{limit_id}/reject", response=LimitOut)
-def reject_request(request: AuthedRequest, limit_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject_request(request: AuthedRequest, limit_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return limit_out(reject_limit(request.user, visible_limit(request, limit_id), payload.reason))
 
 
 @limits_router.post("/{limit_id}/withdraw", response=LimitOut)
-def withdraw(request: AuthedRequest, limit_id: int, payload: ReasonIn) -> dict[str, Any]:
+def withdraw(request: AuthedRequest, limit_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return limit_out(withdraw_limit(request.user, visible_limit(request, limit_id), payload.reason))

@@ -163,8 +163,7 @@ class LimitPlanner:
         ended = status == LimitStatus.EXPIRED
         limit = CreditLimit(customer=customer, kind=kind, amount=amount, currency_id=customer.currency_id,
                             valid_from=valid_from, valid_to=valid_to, review_on=review_on, justification=justification,
-                            status=status, requested_by=self.users["analyst"],
-                            approvals_required=band.approvals_required, approver_roles=band.roles,
+                            status=status, requested_by=self.users["analyst"], **band.terms(),
                             decided_at=self.now, ended_at=self.now if ended else None,
                             end_reason=f"Ended on {valid_to}." if ended else "")
         self.limits.append(limit)

@@ -7,25 +7,26 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.forms import DateInput
+from creditdesk.core.bounds import SHORT_TEXT
+from creditdesk.core.forms import DayField
 from creditdesk.currencies.models import Currency
-from creditdesk.limits.models import CheckStatus, LimitKind
+from creditdesk.limits.models import CheckStatus, CreditLimit, LimitKind
 
 
 class LimitRequestForm(forms.Form):
     """A new limit for the customer; the service checks the justification, the kind and the authority band."""
 
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2, min_value=0)
+    amount = CreditLimit._meta.get_field("amount").formfield(label=_("Amount"), min_value=0)
     currency = forms.ModelChoiceField(label=_("Currency"), queryset=Currency.objects.filter(is_active=True),
                                       empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=LimitKind.choices, initial=LimitKind.STANDARD)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
-    review_on = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
-    overdue_cap = forms.DecimalField(label=_("Cap on the overdue amount"), required=False, max_digits=18,
-                                     decimal_places=2, min_value=0)
-    justification = forms.CharField(label=_("Justification"), max_length=2000,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+    valid_from = DayField(label=_("Valid from"))
+    valid_to = DayField(label=_("Valid to"), required=False)
+    review_on = DayField(label=_("Review date"), required=False)
+    overdue_cap = CreditLimit._meta.get_field("overdue_cap").formfield(label=_("Cap on the overdue amount"),
+                                                                       required=False, min_value=0)
+    justification = CreditLimit._meta.get_field("justification").formfield(label=_("Justification"),
+                                                                           widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, currency: str = "", today: dt.date | None = None, amount: str = "",
                  **kwargs: Any) -> None:
@@ -40,18 +41,18 @@ class LimitRequestForm(forms.Form):
 class ReasonForm(forms.Form):
     """Why: rejecting a limit or an order, or putting a customer on hold and taking it off."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=SHORT_TEXT, required=False)
 
 
 class ApproveForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
+    comment = forms.CharField(label=_("Comment"), max_length=SHORT_TEXT, required=False)
 
 
 class ReleaseForm(forms.Form):
     """A blocked order let through, with why and until when the release holds."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=SHORT_TEXT, required=False)
+    valid_until = DayField(label=_("Valid until"), required=False)
 
 
 class BlockedFilterForm(forms.Form):

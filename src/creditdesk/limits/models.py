@@ -3,16 +3,28 @@
 A change is a new limit; an old one is never edited, only moved on in its life (expired, withdrawn).
 """
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.bounds import DayRange
+from creditdesk.core.fields import LongTextField
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.models import Customer
 from creditdesk.receivables.models import MoneyField
 
 USER = settings.AUTH_USER_MODEL
+# a limit starts within a year from today, and ends or falls due for review within ten years
+STARTS = DayRange(earliest=dt.date(2000, 1, 1), future_days=366)
+PLANNED = DayRange(earliest=dt.date(2000, 1, 1), future_days=10 * 366)
 
 
 class LimitKind(models.TextChoices):
@@ -30,6 +42,11 @@ class LimitStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class ApprovalRule(models.TextChoices):
+    ANY = "any", _("Approvals from any of the roles")
+    EACH = "each", _("One approval from each role")
+
+
 class CreditLimit(models.Model):
     """One limit as requested; its approvals, activation and end are recorded on it, its terms never change."""
 
@@ -38,17 +55,19 @@ class CreditLimit(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=LimitKind.choices, default=LimitKind.STANDARD)
     amount = MoneyField(_("amount"))
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    review_on = models.DateField(_("review date"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), validators=[STARTS])
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, validators=[PLANNED])
+    review_on = models.DateField(_("review date"), null=True, blank=True, validators=[PLANNED])
     overdue_cap = MoneyField(_("cap on the overdue amount"), null=True, blank=True,
                              help_text=_("A sub-limit beside the total: orders stop once this much is overdue."))
-    justification = models.TextField(_("justification"))
+    justification = LongTextField(_("justification"))
     status = models.CharField(_("status"), max_length=10, choices=LimitStatus.choices, default=LimitStatus.REQUESTED)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
     approver_roles = models.CharField(_("roles that may approve"), max_length=200)
+    approval_rule = models.CharField(_("approval rule"), max_length=4, choices=ApprovalRule.choices,
+                                     default=ApprovalRule.ANY)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -101,6 +120,9 @@ class AuthorityBand(models.Model):
         help_text=_("Only for customers rated this class or worse (1 best … 10 worst); empty: every customer."))
     roles = models.CharField(_("roles"), max_length=200, help_text=_("Comma-separated role names."))
     approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
+    rule = models.CharField(_("approval rule"), max_length=4, choices=ApprovalRule.choices, default=ApprovalRule.ANY,
+                            help_text=_("Any: that many different people, each holding one of the roles. "
+                                        "Each: one approval from every role named, so as many as there are roles."))
 
     class Meta:
         ordering = [models.F("from_rating").asc(nulls_first=True), models.F("up_to").asc(nulls_last=True)]
@@ -110,7 +132,61 @@ class AuthorityBand(models.Model):
 
     def __str__(self) -> str:
         rated = f" (rating ≥ {self.from_rating})" if self.from_rating else ""
-        return f"≤ {self.up_to or '∞'}{rated}: {self.roles} ×{self.approvals_required}"
+        return f"≤ {self.up_to or '∞'}{rated}: {self.roles} ×{self.approvals_required} ({self.rule})"
+
+    def role_names(self) -> list[str]:
+        """The roles as the administrator typed them, without the spaces or empty names around the commas."""
+        return [role.strip() for role in self.roles.split(",") if role.strip()]
+
+    def terms(self) -> dict[str, Any]:
+        """What a limit requested under this band keeps, whatever later becomes of the band."""
+        return {"approvals_required": self.approvals_required, "approver_roles": self.roles,
+                "approval_rule": self.rule}
+
+    def clean(self) -> None:
+        """The admin refuses a band nobody could ever complete, so no request waits under it for ever."""
+        roles = self.role_names()
+        self.roles = ",".join(roles)
+        errors = self.role_errors(roles) or self.count_errors(roles) or self.staff_errors(roles)
+        if errors:
+            raise ValidationError(errors)
+
+    def role_errors(self, roles: list[str]) -> dict[str, str]:
+        """Each role named once, and each one a role whose holders may approve credit limits."""
+        if not roles:
+            return {"roles": gettext("Name at least one role.")}
+        if len(set(roles)) < len(roles):
+            return {"roles": gettext("Name each role once.")}
+        approving = set(Group.objects.filter(name__in=roles, permissions__codename="approve_creditlimit",
+                                             permissions__content_type__app_label="limits")
+                        .values_list("name", flat=True))
+        if strangers := [role for role in roles if role not in approving]:
+            return {"roles": gettext("Not a role that may approve credit limits: %(roles)s.") % {
+                "roles": ", ".join(strangers)}}
+        return {}
+
+    def count_errors(self, roles: list[str]) -> dict[str, str]:
+        """One approval from each role is as many approvals as roles; any other rule needs at least one."""
+        if self.rule == ApprovalRule.EACH and self.approvals_required != len(roles):
+            return {"approvals_required": ngettext(
+                "One approval from each role: %(count)s approval for the %(count)s role named.",
+                "One approval from each role: %(count)s approvals for the %(count)s roles named.",
+                len(roles)) % {"count": len(roles)}}
+        if self.approvals_required < 1:
+            return {"approvals_required": gettext("At least one approval.")}
+        return {}
+
+    def staff_errors(self, roles: list[str]) -> dict[str, str]:
+        """Never more approvals than people who could give them; under "each", someone in every role."""
+        people = get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct().count()
+        if self.approvals_required > people:
+            return {"approvals_required": ngettext(
+                "Only %(count)s active person holds these roles.",
+                "Only %(count)s active people hold these roles.", people) % {"count": people}}
+        held = set(Group.objects.filter(name__in=roles, user__is_active=True).values_list("name", flat=True))
+        if self.rule == ApprovalRule.EACH and (vacant := [role for role in roles if role not in held]):
+            return {"roles": gettext("Nobody active holds the role: %(roles)s.") % {"roles": ", ".join(vacant)}}
+        return {}
 
 
 class Point(models.TextChoices):
@@ -179,7 +255,8 @@ class CreditCheck(models.Model):
     override_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("released or rejected by"))
     override_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    override_expires_on = models.DateField(_("release valid until"), null=True, blank=True)
+    override_expires_on = models.DateField(_("release valid until"), null=True, blank=True,
+                                           validators=[DayRange(future_days=366)])
     point = models.CharField(_("check point"), max_length=10, choices=Point.choices, default=Point.ORDER)
     pending_amount = MoneyField(_("amount waiting"), null=True, blank=True,
                                 help_text=_("The shipment or invoice held back by a blocked check."))

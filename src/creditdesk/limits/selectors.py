@@ -6,13 +6,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from creditdesk.core.types import Viewer
 from creditdesk.currencies.selectors import convert, functional_currency
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import visible_customers
-from creditdesk.limits.models import CheckStatus, CreditCheck, CreditLimit, Decision, LimitKind, LimitStatus
+from creditdesk.limits.models import (
+    ApprovalRule,
+    CheckStatus,
+    CreditCheck,
+    CreditLimit,
+    Decision,
+    LimitApproval,
+    LimitKind,
+    LimitStatus,
+)
 
 REVIEW_WINDOW_DAYS = 30
 HOLDING = (CheckStatus.RESERVED, CheckStatus.RELEASED)
@@ -79,13 +88,16 @@ def limit_history(customer: Customer) -> QuerySet[CreditLimit]:
 
 
 def approvals_inbox(user: Viewer) -> QuerySet[CreditLimit]:
-    """Requests the user may approve: a role the band names, not their own, not yet approved by them."""
+    """Requests the user may approve: a role the band names (under "each", one no approval has come from yet),
+    not their own, not yet approved by them."""
     if not user.is_authenticated or not user.has_perm("limits.approve_creditlimit"):
         return CreditLimit.objects.none()
     roles = list(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
     named = Q()
     for role in roles:
-        named |= Q(approver_roles__regex=rf"(^|,){re.escape(role)}(,|$)")
+        covered = Exists(LimitApproval.objects.filter(limit=OuterRef("pk"), role=role))
+        waiting = Q(approval_rule=ApprovalRule.ANY) | Q(~covered)
+        named |= Q(approver_roles__regex=rf"(^|,){re.escape(role)}(,|$)") & waiting
     if not roles:
         return CreditLimit.objects.none()
     return (CreditLimit.objects.filter(named, status=LimitStatus.REQUESTED, customer__in=visible_customers(user))

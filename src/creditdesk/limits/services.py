@@ -1,8 +1,10 @@
 """Writes about credit limits: request, approve, reject, withdraw, the daily calendar, and credit holds.
 
 Every approval is checked here, not only hidden in the screens: the requester never approves their own
-limit (maker ≠ checker), the approver must hold a role the authority band names, and a band asking for two
-approvals needs two different people. Each step leaves an audit entry.
+limit (maker ≠ checker), the approver must hold a role the authority band names, and each approval is a
+different person's. Under a band's "each" rule an approval counts for a role no earlier approval came from, and
+the limit is approved once every role has approved; under "any", once that many people have. Each step leaves an
+audit entry.
 """
 
 import datetime as dt
@@ -19,11 +21,11 @@ from creditdesk.core.permissions import require
 from creditdesk.core.types import Actor
 from creditdesk.customers.choices import CustomerStatus
 from creditdesk.customers.models import Customer
-from creditdesk.limits.authority import band_for
+from creditdesk.limits.authority import band_for, progress_of, role_labels
 from creditdesk.limits.models import CreditLimit, LimitApproval, LimitKind, LimitStatus
 
 LIMIT_FIELDS = ["customer", "kind", "amount", "currency", "valid_from", "valid_to", "review_on", "overdue_cap",
-                "justification", "status", "approvals_required", "approver_roles"]
+                "justification", "status", "approvals_required", "approver_roles", "approval_rule"]
 OPEN = (LimitStatus.REQUESTED, LimitStatus.APPROVED, LimitStatus.ACTIVE)
 
 
@@ -38,9 +40,12 @@ def request_limit(actor: Actor, customer: Customer, data: dict[str, Any]) -> Cre
         raise ValidationError({"kind": _("A group limit belongs to the group's top company.")})
     if limit.kind == LimitKind.TEMPORARY and limit.valid_to is None:
         raise ValidationError({"valid_to": _("A temporary limit needs an end date.")})
-    limit.full_clean(exclude=["approvals_required", "approver_roles"])
+    if limit.review_on is not None and limit.valid_from is not None and limit.review_on < limit.valid_from:
+        raise ValidationError({"review_on": _("A limit cannot fall due for review before it starts.")})
+    limit.full_clean(exclude=["approvals_required", "approver_roles", "approval_rule"])
     band = band_for(limit.amount, limit.currency_id, timezone.localdate(), current_rating(customer))
-    limit.approvals_required, limit.approver_roles = band.approvals_required, band.roles
+    for field, value in band.terms().items():
+        setattr(limit, field, value)
     limit.save()
     record_audit(actor, "credit_limit.request", limit, diff({}, snapshot(limit, LIMIT_FIELDS)))
     return limit
@@ -50,18 +55,30 @@ def locked(limit: CreditLimit) -> CreditLimit:
     return CreditLimit.objects.select_for_update().select_related("customer").get(pk=limit.pk)
 
 
-def approving_role(actor: Actor, limit: CreditLimit) -> str:
-    """The role the actor approves in, or why they may not approve this limit at all."""
+def deciding_roles(actor: Actor, limit: CreditLimit) -> set[str]:
+    """The band's roles the actor holds, or why they may not decide this limit at all."""
     if actor.pk == limit.requested_by_id:
         raise PermissionDenied(_("You requested this limit; someone else must approve it."))
     if limit.approvals.filter(approver=actor).exists():
         raise PermissionDenied(_("You have already approved this limit; another person must approve it too."))
     roles = limit.approver_roles.split(",")
     held = set(actor.groups.filter(name__in=roles).values_list("name", flat=True))
-    for role in roles:
-        if role in held:
-            return role
-    raise PermissionDenied(_("A limit of this amount must be approved by: %(roles)s.") % {"roles": ", ".join(roles)})
+    if not held:
+        raise PermissionDenied(_("A limit of this amount must be approved by: %(roles)s.") % {
+            "roles": role_labels(roles)})
+    return held
+
+
+def approving_role(actor: Actor, limit: CreditLimit) -> str:
+    """The role the actor's approval counts for; under "each", never a role that has approved already."""
+    held = deciding_roles(actor, limit)
+    progress = progress_of(limit)
+    role = progress.counts_as(held)
+    if role is None:
+        given = sorted(held, key=progress.roles.index)
+        raise PermissionDenied(_("Approval as %(role)s is already given; this limit still needs: %(waiting)s.") % {
+            "role": role_labels(given), "waiting": role_labels(progress.roles_waiting)})
+    return role
 
 
 @transaction.atomic
@@ -75,7 +92,7 @@ def approve_limit(actor: Actor, limit: CreditLimit, comment: str = "") -> Credit
                                             comment=comment.strip()[:300])
     record_audit(actor, "credit_limit.approve", limit, {"approvals": [None, approval.role]}, comment,
                  customer_id=limit.customer_id)
-    if limit.approvals.count() >= limit.approvals_required:
+    if progress_of(limit).complete:
         move(actor, limit, LimitStatus.APPROVED, "")
         if limit.valid_from <= timezone.localdate():
             activate(actor, limit)
@@ -107,14 +124,14 @@ def activate(actor: Actor | None, limit: CreditLimit) -> None:
 
 @transaction.atomic
 def reject_limit(actor: Actor, limit: CreditLimit, reason: str) -> CreditLimit:
-    """Refuse a requested limit; the reason stays with it."""
+    """Refuse a requested limit; anyone the band names may, even in a role that has approved; the reason stays."""
     require(actor, "limits.approve_creditlimit")
     limit = locked(limit)
     if limit.status != LimitStatus.REQUESTED:
         raise ValidationError(_("Only a requested limit can be rejected."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the limit is rejected.")})
-    approving_role(actor, limit)
+    deciding_roles(actor, limit)
     move(actor, limit, LimitStatus.REJECTED, reason.strip())
     return limit
 

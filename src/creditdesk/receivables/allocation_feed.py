@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from creditdesk.imports.cells import RowProblem, parse_date, parse_money
 from creditdesk.imports.kinds import Plan, Record
 from creditdesk.receivables.feeds import DEFAULT_SOURCE, chunks
-from creditdesk.receivables.models import CreditNote, Invoice, Payment
+from creditdesk.receivables.models import LEDGER_DAY, CreditNote, Invoice, Payment
 from creditdesk.receivables.selectors import (
     active_allocations,
     cents,
@@ -87,7 +87,7 @@ class AllocationLookups:
             return
         self.take(invoice, side, amount)
         dated = side.received_on if isinstance(side, Payment) else side.issued_on
-        on = parse_date("allocated_on", raw.get("allocated_on", "")) or dated
+        on = parse_date("allocated_on", raw.get("allocated_on", ""), LEDGER_DAY) or dated
         plan.creates.append({"invoice": invoice, "amount": amount, "allocated_on": on,
                              "payment" if isinstance(side, Payment) else "credit_note": side})
 

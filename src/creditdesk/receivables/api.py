@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from creditdesk.core.api import Money, Page, PageParams, paginate
+from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, paginate, text
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest, Viewer
 from creditdesk.currencies.selectors import functional_currency
@@ -149,16 +149,16 @@ class OrderOut(LedgerOut):
     status: str
 
 
-class AllocationIn(Schema):
-    invoice_id: int
-    payment_id: int | None = None
-    credit_note_id: int | None = None
-    amount: Decimal = Field(max_digits=18, decimal_places=2)
-    allocated_on: dt.date | None = None
+class AllocationIn(Body):
+    invoice_id: Id
+    payment_id: Id | None = None
+    credit_note_id: Id | None = None
+    amount: MoneyIn = Field(description="more than zero")
+    allocated_on: Day | None = None
 
 
-class ReversalIn(Schema):
-    reason: str
+class ReversalIn(Body):
+    reason: str = column_text(Allocation, "reversal_reason", min_length=1)
 
 
 class AutoAllocationOut(Schema):
@@ -296,63 +296,63 @@ class SegmentKpisOut(KpisOut):
 
 
 class InvoiceQuery(Schema):
-    customer_id: int | None = None
+    customer_id: Id | None = None
     status: InvoiceStatus | None = None
     overdue: bool | None = None
-    currency: str = ""
-    q: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    currency: str = text(3, default="")
+    q: str = text(100, default="")
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 class PaymentQuery(Schema):
-    customer_id: int | None = None
-    currency: str = ""
+    customer_id: Id | None = None
+    currency: str = text(3, default="")
     unallocated_only: bool = False
 
 
 class OrderQuery(Schema):
-    customer_id: int | None = None
+    customer_id: Id | None = None
     status: OrderStatus | None = None
 
 
 class OpenItemQuery(Schema):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     status: InvoiceStatus | None = None
     overdue_only: bool = False
-    currency: str = ""
+    currency: str = text(3, default="")
 
 
 class HistoryQuery(Schema):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     months: int = Field(12, ge=1, le=120)
 
 
 class SegmentQuery(Schema):
-    country: str = ""
-    industry: str = ""
-    owner_id: int | None = None
-    collector_id: int | None = None
-    customer_id: int | None = None
+    country: str = text(2, default="")
+    industry: str = text(2, default="")
+    owner_id: Id | None = None
+    collector_id: Id | None = None
+    customer_id: Id | None = None
 
 
 class AgingQuery(SegmentQuery):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
 
 
 class AgingCustomersQuery(AgingQuery):
-    bucket: str = ""
+    bucket: str = text(20, default="")
 
 
 class KpisQuery(SegmentQuery):
     months: int = Field(24, ge=1, le=120)
-    last_month_end: dt.date | None = None
+    last_month_end: Day | None = None
 
 
 class SegmentKpisQuery(SegmentQuery):
     segment: Literal["country", "industry", "owner", "collector"] = "country"
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def list_invoices(request: AuthedRequest, filters: Query[InvoiceQuery], page: Qu
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceDetailOut)
-def get_invoice(request: AuthedRequest, invoice_id: int) -> Invoice:
+def get_invoice(request: AuthedRequest, invoice_id: Id) -> Invoice:
     """One invoice with its open amount and its allocations."""
     require(request.user, "receivables.view_invoice")
     return get_object_or_404(scoped(request.user, invoices_with_open_amount()), pk=invoice_id)
@@ -467,7 +467,7 @@ def create_allocation(request: AuthedRequest, payload: AllocationIn) -> Status[A
 
 
 @router.post("/allocations/{allocation_id}/reverse", response=AllocationOut)
-def reverse(request: AuthedRequest, allocation_id: int, payload: ReversalIn) -> Allocation:
+def reverse(request: AuthedRequest, allocation_id: Id, payload: ReversalIn) -> Allocation:
     """Undo an allocation, saying why; the open amounts come back and the allocation stays, marked reversed."""
     visible = Allocation.objects.filter(invoice__customer__in=visible_customers(request.user))
     allocation = get_object_or_404(visible, pk=allocation_id)
@@ -475,7 +475,7 @@ def reverse(request: AuthedRequest, allocation_id: int, payload: ReversalIn) -> 
 
 
 @router.post("/payments/{payment_id}/auto-allocate", response=AutoAllocationOut)
-def auto_allocate_payment(request: AuthedRequest, payment_id: int) -> dict[str, Any]:
+def auto_allocate_payment(request: AuthedRequest, payment_id: Id) -> dict[str, Any]:
     """Match the payment's unallocated cash to the customer's open invoices, as the payment feed does."""
     payment = get_object_or_404(scoped(request.user, Payment.objects.all()), pk=payment_id)
     allocations = auto_allocate(request.user, [payment.pk])
@@ -486,7 +486,7 @@ def auto_allocate_payment(request: AuthedRequest, payment_id: int) -> dict[str, 
 
 
 @router.get("/customers/{customer_id}/figures", response=CustomerFiguresOut)
-def figures(request: AuthedRequest, customer_id: int, as_of: dt.date | None = None,
+def figures(request: AuthedRequest, customer_id: Id, as_of: Day | None = None,
             group: bool = False) -> dict[str, Any]:
     """Exposure, overdue, aging and payment behaviour (3, 6, 12 months) of a customer, or of its whole group."""
     require(request.user, "receivables.view_invoice")
@@ -499,7 +499,7 @@ def figures(request: AuthedRequest, customer_id: int, as_of: dt.date | None = No
 
 
 @router.get("/customers/{customer_id}/open-items", response=Page[OpenItemOut])
-def customer_open_items(request: AuthedRequest, customer_id: int, filters: Query[OpenItemQuery],
+def customer_open_items(request: AuthedRequest, customer_id: Id, filters: Query[OpenItemQuery],
                         page: Query[PageParams]) -> dict[str, Any]:
     """The invoices open on the day, oldest due first, with the days past due."""
     require(request.user, "receivables.view_invoice")
@@ -510,7 +510,7 @@ def customer_open_items(request: AuthedRequest, customer_id: int, filters: Query
 
 
 @router.get("/customers/{customer_id}/payment-history", response=PaymentHistoryOut)
-def customer_payment_history(request: AuthedRequest, customer_id: int,
+def customer_payment_history(request: AuthedRequest, customer_id: Id,
                              filters: Query[HistoryQuery]) -> dict[str, Any]:
     """Invoiced and paid month by month, oldest first, in the functional currency at the as-of rate."""
     require(request.user, "receivables.view_invoice")

@@ -6,13 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from creditdesk.core.forms import DateInput
+from creditdesk.core.forms import DayField
 from creditdesk.core.types import Viewer
 from creditdesk.customers.choices import Industry
 from creditdesk.customers.models import Customer
@@ -21,9 +20,6 @@ from creditdesk.receivables.aging import buckets
 from creditdesk.receivables.models import Invoice
 from creditdesk.receivables.portfolio import PortfolioFilter
 
-# the figures walk back up to 24 months from the day: keep every date well inside what Python's dates can hold
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-DATE_RANGE = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
 FORMATS = [("", _("Web page")), ("xlsx", _("Excel"))]
 
 
@@ -60,7 +56,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class AsOfForm(forms.Form):
     """A day to look at the ledger as it stood on; today when none is given."""
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput(), validators=DATE_RANGE)
+    as_of = DayField(label=_("As of"))
 
     def __init__(self, data: QueryDict, **kwargs: Any) -> None:
         super().__init__(with_default(data, "as_of", timezone.localdate().isoformat()), **kwargs)
@@ -118,7 +114,7 @@ class SegmentForm(forms.Form):
 class AgingForm(SegmentForm):
     """The portfolio aging on a day."""
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput(), validators=DATE_RANGE)
+    as_of = DayField(label=_("As of"))
     field_order = ["as_of"]
 
     def __init__(self, data: QueryDict, user: Viewer) -> None:
@@ -138,8 +134,7 @@ class BucketForm(AgingForm):
 class KpiForm(SegmentForm):
     """The KPI dashboard: the last month to show and a segment."""
 
-    month = forms.DateField(label=_("Last month"), widget=MonthInput(), input_formats=["%Y-%m"],
-                            validators=DATE_RANGE)
+    month = DayField(label=_("Last month"), widget=MonthInput(), input_formats=["%Y-%m"])
     field_order = ["month"]
 
     def __init__(self, data: QueryDict, user: Viewer) -> None:

@@ -23,6 +23,7 @@ from creditdesk.receivables.allocation_feed import AllocationLookups
 from creditdesk.receivables.feeds import CustomerRef, LedgerImport, LedgerRow, chunks, existing_by_key, required_date
 from creditdesk.receivables.matching import auto_allocate
 from creditdesk.receivables.models import (
+    LEDGER_DAY,
     Allocation,
     CreditNote,
     Invoice,
@@ -87,12 +88,14 @@ class InvoiceImport(LedgerImport):
         self.new_customers: dict[str, dict[str, str]] = {}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
+        self.row_checked()
         values: dict[str, Any] = {"number": raw.get("number", "").strip()}
         if not values["number"]:
             raise RowProblem("number", _("Required."))
         key = self.key(raw, values["number"])
         customer = self.invoice_customer(raw)
-        values["invoice_date"] = required_date("invoice_date", parse_date("invoice_date", raw.get("invoice_date", "")))
+        invoice_date = parse_date("invoice_date", raw.get("invoice_date", ""), LEDGER_DAY)
+        values["invoice_date"] = required_date("invoice_date", invoice_date)
         terms = parse_int("payment_terms_days", raw.get("payment_terms_days", ""), -1)
         values["payment_terms_days"] = terms if terms >= 0 else None
         due = parse_date("due_date", raw.get("due_date", ""))
@@ -112,7 +115,7 @@ class InvoiceImport(LedgerImport):
             values["customer_id"] = customer.id
         values["source"], values["external_id"] = key
         extra = {"customer": raw.get("customer", "").strip(),
-                 "settled_on": parse_date("settled_on", raw.get("settled_on", ""))}
+                 "settled_on": parse_date("settled_on", raw.get("settled_on", ""), LEDGER_DAY)}
         if extra["settled_on"] is not None and extra["settled_on"] < values["invoice_date"]:
             raise RowProblem("settled_on", _("An invoice cannot be settled before its date."))
         return LedgerRow(number, key, values, extra)
@@ -212,8 +215,9 @@ class CreditNoteImport(LedgerImport):
                          for i in Invoice.objects.filter(number__in=part)}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
+        self.row_checked()
         key, values = numbered_document(self, raw)
-        values["issued_on"] = required_date("issued_on", parse_date("issued_on", raw.get("issued_on", "")))
+        values["issued_on"] = required_date("issued_on", parse_date("issued_on", raw.get("issued_on", ""), LEDGER_DAY))
         values["invoice_id"] = None
         if raw.get("invoice", "").strip():
             invoice = self.invoices.get((key[0], raw["invoice"].strip()))
@@ -240,12 +244,14 @@ class PaymentImport(LedgerImport):
                "remittance_text": gettext_lazy("remittance text")}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
+        self.row_checked()
         key = self.key(raw)
         customer = self.customer(raw)
         values: dict[str, Any] = {
             "source": key[0], "external_id": key[1], "customer_id": customer.id,
             "currency_id": self.currency(raw, customer), "amount": positive(raw, "amount"),
-            "received_on": required_date("received_on", parse_date("received_on", raw.get("received_on", ""))),
+            "received_on": required_date("received_on",
+                                         parse_date("received_on", raw.get("received_on", ""), LEDGER_DAY)),
             **{name: raw.get(name, "").strip() for name in ("method", "bank_reference", "remittance_text")},
         }
         return LedgerRow(number, key, values)
@@ -274,9 +280,10 @@ class OrderImport(LedgerImport):
                "status": gettext_lazy("status")}
 
     def parse_row(self, number: int, raw: dict[str, str]) -> LedgerRow:
+        self.row_checked()
         key, values = numbered_document(self, raw)
         values.update(
-            ordered_on=required_date("ordered_on", parse_date("ordered_on", raw.get("ordered_on", ""))),
+            ordered_on=required_date("ordered_on", parse_date("ordered_on", raw.get("ordered_on", ""), LEDGER_DAY)),
             expected_invoice_date=parse_date("expected_invoice_date", raw.get("expected_invoice_date", "")),
             status=parse_choice("status", raw.get("status", ""), OrderStatus) or OrderStatus.OPEN,
         )
@@ -298,6 +305,7 @@ class AllocationImport(ImportKind):
     def plan(self, records: list[Record]) -> Plan:
         ledger, plan = AllocationLookups.for_records(records), Plan()
         for number, raw in records:
+            self.row_checked()
             try:
                 ledger.classify(number, raw, plan)
             except RowProblem as problem:

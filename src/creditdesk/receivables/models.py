@@ -8,16 +8,21 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.bounds import MONEY_DIGITS, MONEY_PLACES, DayRange
+from creditdesk.core.fields import LongTextField
 from creditdesk.currencies.models import Currency
 from creditdesk.customers.models import Customer
+
+LEDGER_DAY = DayRange(future_days=366)  # a ledger document is dated at most a year ahead
+DUE_DAY = DayRange()
 
 
 class MoneyField(models.DecimalField):
     """An amount of money, to the cent; its currency is kept beside it, never assumed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 18)
-        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", MONEY_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_PLACES)
         super().__init__(*args, **kwargs)
 
 
@@ -50,8 +55,8 @@ class Invoice(LedgerItem):
     """A sales invoice: what the customer owes, and by when."""
 
     number = models.CharField(_("invoice number"), max_length=40)
-    invoice_date = models.DateField(_("invoice date"))
-    due_date = models.DateField(_("due date"))
+    invoice_date = models.DateField(_("invoice date"), validators=[LEDGER_DAY])
+    due_date = models.DateField(_("due date"), validators=[DUE_DAY])
     net_amount = MoneyField(_("net amount"))
     tax_amount = MoneyField(_("tax amount"), default=0)
     gross_amount = MoneyField(_("gross amount"))
@@ -85,7 +90,7 @@ class CreditNote(LedgerItem):
     """Money we give back: against one invoice or on account."""
 
     number = models.CharField(_("credit note number"), max_length=40)
-    issued_on = models.DateField(_("date"))
+    issued_on = models.DateField(_("date"), validators=[LEDGER_DAY])
     amount = MoneyField(_("amount"))
     invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="credit_notes", verbose_name=_("invoice"))
@@ -108,11 +113,11 @@ class CreditNote(LedgerItem):
 class Payment(LedgerItem):
     """Cash received from a customer, before or after it is matched to invoices."""
 
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[LEDGER_DAY])
     amount = MoneyField(_("amount"))
     method = models.CharField(_("method"), max_length=30, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=80, blank=True)
-    remittance_text = models.TextField(_("remittance text"), blank=True)
+    remittance_text = LongTextField(_("remittance text"), blank=True)
 
     class Meta:
         ordering = ["received_on", "id"]
@@ -138,7 +143,7 @@ class Allocation(models.Model):
     credit_note = models.ForeignKey(CreditNote, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="allocations", verbose_name=_("credit note"))
     amount = MoneyField(_("amount"))
-    allocated_on = models.DateField(_("allocated on"))
+    allocated_on = models.DateField(_("allocated on"), validators=[LEDGER_DAY])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("allocated by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -166,11 +171,12 @@ class SalesOrder(LedgerItem):
     """An order accepted but not yet invoiced: what is not invoiced counts towards exposure, shipped or not."""
 
     number = models.CharField(_("order number"), max_length=40)
-    ordered_on = models.DateField(_("order date"))
+    ordered_on = models.DateField(_("order date"), validators=[LEDGER_DAY])
     amount = MoneyField(_("amount"))
     shipped_amount = MoneyField(_("shipped"), default=0)
     invoiced_amount = MoneyField(_("invoiced"), default=0)
-    expected_invoice_date = models.DateField(_("expected invoice date"), null=True, blank=True)
+    expected_invoice_date = models.DateField(_("expected invoice date"), null=True, blank=True,
+                                             validators=[DUE_DAY])
     status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN)
 
     class Meta:

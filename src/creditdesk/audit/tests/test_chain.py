@@ -1,19 +1,22 @@
 """The audit trail is append-only, and the sealed hash chain proves that nobody rewrote it."""
 
-import io
+import datetime as dt
+import hashlib
+import hmac
 import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from creditdesk.audit.chain import GENESIS, content_digest, link_digest, unkeyed
 from creditdesk.audit.models import AuditEntry, ChainHead
-from creditdesk.audit.selectors import GENESIS, verify_audit_chain
-from creditdesk.audit.services import content_digest, link_digest, record_audit, seal_audit_chain
+from creditdesk.audit.selectors import verify_audit_chain
+from creditdesk.audit.services import record_audit, seal_audit_chain
+from creditdesk.audit.tests.conftest import KEY
+from creditdesk.audit.tests.helpers import command_error, raw_sql, rehash_everything, run, seal
 from creditdesk.testing.factories import ContactFactory, CustomerFactory, UserFactory
 
 
@@ -31,23 +34,8 @@ def record(actor, target, n: int, **kwargs) -> AuditEntry:
     return record_audit(actor, "customer.update", target, {"payment_terms_days": [30 + n, 31 + n]}, **kwargs)
 
 
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("audit", *args, stdout=out)
-    return out.getvalue().strip()
-
-
-def raw_sql(sql: str, params: list) -> None:
-    """What someone with database access could do behind the application's back."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def verify_command_error() -> str:
-    with pytest.raises(CommandError) as caught:
-        run("verify")
-    assert caught.value.returncode == 1
-    return str(caught.value)
+    return command_error("verify")
 
 
 # --- recording -----------------------------------------------------------------------------------
@@ -231,6 +219,8 @@ def test_the_seal_command_says_how_many_entries_it_sealed(manager, customer):
     record(manager, customer, 2)
     assert run("seal") == "sealed 2 entries"
     assert run("seal") == "sealed 0 entries"
+    record(manager, customer, 3)
+    assert run("seal") == "sealed 1 entry"
 
 
 def test_sealing_an_empty_trail_seals_nothing(db):
@@ -245,16 +235,16 @@ def test_sealing_an_empty_trail_seals_nothing(db):
 def test_an_intact_chain_verifies(manager, customer):
     for n in range(4):
         record(manager, customer, n)
-    seal_audit_chain()
+    seal()
     record(manager, customer, 9)  # not yet sealed
     report = verify_audit_chain()
     assert report.ok
     assert (report.sealed, report.unsealed, report.bad_entry_id, report.problem) == (4, 1, None, "")
-    assert run("verify") == "audit chain intact: 4 sealed, 1 not yet sealed"
+    assert run("verify") == "audit chain intact: 4 sealed, 1 not yet sealed, 1 exported head matched"
 
 
 def test_an_empty_trail_verifies(db):
-    assert run("verify") == "audit chain intact: 0 sealed, 0 not yet sealed"
+    assert run("verify") == "audit chain intact: 0 sealed, 0 not yet sealed, 0 exported heads matched"
 
 
 def test_editing_a_sealed_entrys_changes_in_sql_is_caught_and_named(manager, customer):
@@ -314,7 +304,7 @@ def test_deleting_the_last_sealed_entry_is_caught_by_the_chain_head(manager, cus
     assert (report.bad_entry_id, report.problem, report.sealed) == (
         None, "the chain ends before its recorded head", 2
     )
-    assert verify_command_error() == "audit chain broken at the chain ends before its recorded head"
+    assert verify_command_error() == "audit chain broken: the chain ends before its recorded head"
 
 
 def test_tampering_with_an_unsealed_entry_is_caught(manager, customer):
@@ -337,3 +327,93 @@ def test_verify_stops_at_the_first_bad_entry(manager, customer):
     for victim in (entries[1], entries[3]):
         raw_sql("UPDATE audit_auditentry SET reason = %s WHERE id = %s", ["edited", victim.pk])
     assert verify_audit_chain().bad_entry_id == entries[1].pk
+
+
+# --- keyed hashes --------------------------------------------------------------------------------
+
+
+def an_entry() -> AuditEntry:
+    return AuditEntry(
+        pk=7, created_at=dt.datetime(2026, 11, 2, 4, 0, tzinfo=dt.UTC), actor_name="system",
+        action="customer.update", object_type="customers.customer", object_id="3", object_repr="C000003 Alpha Steel",
+        customer_id=3, changes={"status": ["active", "on_hold"]}, reason="90 days overdue",
+    )
+
+
+CANONICAL = ('{"action":"customer.update","actor_id":null,"actor_name":"system","changes":{"status":["active",'
+             '"on_hold"]},"created_at":"2026-11-02T04:00:00+00:00","customer_id":3,"object_id":"3",'
+             '"object_repr":"C000003 Alpha Steel","object_type":"customers.customer","reason":"90 days overdue"}')
+
+
+def test_content_hashes_are_hmac_sha256_of_the_canonical_content_under_the_audit_key(db):
+    assert content_digest(an_entry()) == hmac.new(KEY.encode(), CANONICAL.encode(), hashlib.sha256).hexdigest()
+    assert content_digest(an_entry()) == "750ec0764caea1fd9e7058a2434200e331ff951e5c80203292b8f7a9012163ee"
+
+
+def test_links_are_hmac_sha256_of_the_previous_link_the_id_and_the_content_hash_under_the_audit_key(db):
+    entry = an_entry()
+    entry.content_hash = content_digest(entry)
+    message = f"{GENESIS}:7:{entry.content_hash}".encode()
+    assert link_digest(GENESIS, entry) == hmac.new(KEY.encode(), message, hashlib.sha256).hexdigest()
+    assert link_digest(GENESIS, entry) == "dc946fc9530c938c94cccd4d2cecec8ce1be2d169cb73abab36451dc66f50401"
+
+
+def test_another_key_gives_other_hashes_and_plain_sha256_is_not_what_is_stored(settings, db):
+    keyed_here = content_digest(an_entry())
+    settings.CREDITDESK_AUDIT_KEY = "another key"
+    assert content_digest(an_entry()) != keyed_here
+    assert content_digest(an_entry(), unkeyed) == hashlib.sha256(CANONICAL.encode()).hexdigest()
+    assert content_digest(an_entry(), unkeyed) not in {keyed_here, content_digest(an_entry())}
+
+
+def test_recording_and_sealing_use_the_key(manager, customer):
+    entry = record(manager, customer, 1)
+    seal_audit_chain()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.content_hash == content_digest(entry)
+    assert entry.chain_hash == link_digest(GENESIS, entry)
+    assert entry.content_hash != content_digest(entry, unkeyed)
+
+
+def wrong_key(message: bytes) -> str:
+    return hmac.new(b"a guessed key", message, hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("digest", [unkeyed, wrong_key], ids=["plain sha-256", "a wrong key"])
+def test_editing_an_entry_and_recomputing_every_hash_without_the_key_is_caught(manager, customer, digest):
+    entries = [record(manager, customer, n) for n in range(4)]
+    seal()
+    record(manager, customer, 9)  # not yet sealed
+    raw_sql("UPDATE audit_auditentry SET reason = %s WHERE id = %s", ["approved by the board", entries[2].pk])
+    rehash_everything(digest)
+    forged = AuditEntry.objects.get(pk=entries[2].pk)
+    assert forged.content_hash == content_digest(forged, digest)
+
+    report = verify_audit_chain()
+    assert (report.bad_entry_id, report.problem, report.sealed) == (
+        entries[0].pk, "content does not match its hash", 0
+    )
+    assert verify_command_error() == f"audit chain broken at entry {entries[0].pk}: content does not match its hash"
+
+
+def test_recomputing_only_the_links_without_the_key_is_caught_at_the_first_link(manager, customer):
+    entries = [record(manager, customer, n) for n in range(3)]
+    seal()
+    previous = GENESIS
+    for entry in AuditEntry.objects.order_by("chain_position"):
+        previous = link_digest(previous, entry, unkeyed)
+        raw_sql("UPDATE audit_auditentry SET chain_hash = %s WHERE id = %s", [previous, entry.pk])
+    raw_sql("UPDATE audit_chainhead SET chain_hash = %s WHERE id = 1", [previous])
+
+    report = verify_audit_chain()
+    assert (report.bad_entry_id, report.problem) == (entries[0].pk, "chain hash does not match")
+
+
+def test_a_chain_sealed_under_one_key_does_not_verify_under_another(manager, customer, settings):
+    first = record(manager, customer, 1)
+    record(manager, customer, 2)
+    seal()
+    assert verify_audit_chain().ok
+    settings.CREDITDESK_AUDIT_KEY = "a new key"
+    report = verify_audit_chain()
+    assert (report.bad_entry_id, report.problem) == (first.pk, "content does not match its hash")

@@ -5,6 +5,7 @@ CFOs and auditors read everything; only admins, credit managers and analysts kee
 anonymous callers are sent to the login page, or get 401 from the API.
 """
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -37,6 +38,11 @@ MODEL_ACTIVATORS = {"credit_manager", "cfo"}
 CARD = trained_card()
 CHECK_READERS = READERS | {"sales"}
 ALL = set(ROLES)
+NEXT_MONTH = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+class Id(str):
+    """A body field holding the id of one of the world's objects, sent as a JSON number."""
 
 
 RELEASERS = {"admin", "credit_manager"}
@@ -312,14 +318,18 @@ API = [
     ("get", "/api/collections/promises/", None, allowed(ALL, 200)),
     ("get", "/api/collections/promises/?customer={own}", None, allowed(ALL, 200)),
     ("get", "/api/collections/promises/?customer={other}", None, {**allowed(ALL, 200), "sales": 404}),
-    ("post", "/api/collections/promises/", {"customer": "{own}", "amount": "500.00", "promised_for": "2099-12-31"},
+    ("post", "/api/collections/promises/", {"customer": Id("own"), "amount": "500.00", "promised_for": NEXT_MONTH},
      allowed(KEEPERS | {"collector"}, 201)),
 ]
 
 
 def filled(body: dict | None, world) -> dict | None:
-    """A request body with the world's ids in place of its {placeholders}."""
-    return None if body is None else {k: fill(v, world) if isinstance(v, str) else v for k, v in body.items()}
+    """A request body with the world's ids in place of its {placeholders}, and of its Ids as numbers."""
+    def value(v: object) -> object:
+        if isinstance(v, Id):
+            return int(fill(f"{{{v}}}", world))
+        return fill(v, world) if isinstance(v, str) else v
+    return None if body is None else {k: value(v) for k, v in body.items()}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))

@@ -348,11 +348,10 @@ def test_a_standalone_customer_shows_no_group(web):
     assert "<h2>Group</h2>" not in response.content.decode()
 
 
-def test_an_unknown_tab_shows_the_overview(web):
+def test_an_unknown_tab_is_not_found(web):
     customer = CustomerFactory()
     response = web.get(f"/customers/{customer.pk}/secrets/")
-    assert response.status_code == 200
-    assert response.context["tab"] == "overview"
+    assert response.status_code == 404
 
 
 def test_an_htmx_tab_request_gets_only_the_tab(web):

@@ -745,6 +745,18 @@ def test_the_import_command_takes_an_encoding(analyst, tmp_path):
     assert (ImportBatch.objects.get().encoding, Customer.objects.get().name) == ("gbk", "宁波港物流")
 
 
+def test_the_import_command_refuses_a_file_past_a_limit_and_records_nothing(analyst, tmp_path, settings):
+    path = write(tmp_path, "customers.csv", good_file())
+    settings.CREDITDESK_IMPORT_MAX_ROWS = 2
+
+    with pytest.raises(CommandError, match=r"^The file has more than 2 rows, the most an import may have\.$"):
+        call_command("import_data", "customers", str(path), "--user", "chen.analyst")
+    settings.CREDITDESK_IMPORT_MAX_BYTES = 10
+    with pytest.raises(CommandError, match=r"^The file is [\d.]+\xa0bytes, more than 10\xa0bytes, the most an"):
+        call_command("import_data", "customers", str(path), "--user", "chen.analyst")
+    assert ImportBatch.objects.count() == 0
+
+
 def test_the_import_command_refuses_an_unknown_user_or_a_missing_file(analyst, tmp_path):
     path = write(tmp_path, "customers.csv", good_file())
 

@@ -1,25 +1,28 @@
 """Imports from other systems (the JSON API) and from people (upload, preview, apply in the browser).
 
-The API writes a clean batch at once and answers 201 with the batch, also when a row is bad (the
-batch then says "invalid" and lists the problems; nothing is written). The web flow checks a file
-first and shows every problem, or what applying would do and an "Apply" button.
+The API writes a clean batch at once and answers 201 with the batch; when a row is bad it answers 422
+with the batch (it says "invalid", lists the problems and keeps its id and hash; nothing is written, and
+the file is not kept). A file past the size limit answers 413, past the row or cell limit 422, unrecorded.
+The web flow checks a file first and shows every problem, or what applying would do and an "Apply" button.
 """
 
 import hashlib
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
 
-from creditdesk.accounts.services import create_api_token
+from creditdesk.api import api
 from creditdesk.customers.models import Customer
 from creditdesk.imports.api import MAX_BATCH_ITEMS
 from creditdesk.imports.models import ImportBatch, ImportStatus
 from creditdesk.imports.services import stage_import
+from creditdesk.testing.clients import api_client, signed_in
 from creditdesk.testing.factories import CustomerFactory, UserFactory, valid_uscc
 
 NINGBO_PORT = "91330200144071590X"
@@ -35,17 +38,6 @@ CSV = ("external_id,name,uscc,country,status\n"
        f"ERP-1,Ningbo Port Logistics Co.,{NINGBO_PORT},中国,active\n"
        "ERP-3,Acme Industrial GmbH,,DE,prospect\n")
 BAD_CSV = CSV + "ERP-4,Atlantis Trading,,Atlantis,prospect\n"
-
-
-def api_client(user) -> Client:
-    _token, plain = create_api_token(user, user, "erp")
-    return Client(headers={"Authorization": f"Bearer {plain}", "Accept-Language": "en"})
-
-
-def web_client(user) -> Client:
-    client = Client(headers={"Accept-Language": "en"})
-    client.force_login(user)
-    return client
 
 
 def post_batch(client: Client, items: list[dict], kind: str = "customers", **extra):
@@ -72,9 +64,9 @@ def test_a_batch_is_written_and_answered_with_its_counts(analyst):
     batch = ImportBatch.objects.get()
     assert {k: v for k, v in body.items() if k not in {"created_at", "applied_at"}} == {
         "id": batch.pk, "kind": "customers", "file_name": "batch.json",
-        "sha256": hashlib.sha256(batch_content(ITEMS)).hexdigest(), "encoding": "utf-8", "mapping": "creditdesk",
-        "status": "applied", "row_count": 3, "created_count": 3, "updated_count": 0, "unchanged_count": 0,
-        "errors": [],
+        "sha256": hashlib.sha256(batch_content(ITEMS)).hexdigest(), "size": len(batch_content(ITEMS)),
+        "encoding": "utf-8", "mapping": "creditdesk", "status": "applied", "row_count": 3, "rows_checked": 3,
+        "created_count": 3, "updated_count": 0, "unchanged_count": 0, "errors": [],
     }
     assert body["applied_at"] is not None
     assert external_ids() == ["ERP-1", "ERP-2", "ERP-3"]
@@ -112,9 +104,11 @@ def test_a_batch_with_a_bad_item_is_invalid_lists_row_and_column_and_writes_noth
 
     response = post_batch(api_client(analyst), items)
 
-    assert response.status_code == 201
+    assert response.status_code == 422
     body = response.json()
-    assert body["status"] == "invalid"
+    batch = ImportBatch.objects.get()
+    assert (body["id"], body["status"], body["detail"], body["row_count"]) == (
+        batch.pk, "invalid", "Nothing was written; the errors say why.", 5)
     # in a batch, rows are the items' numbers counted from 1
     assert body["errors"] == [{"row": 4, "column": "country", "message": "Unknown country “Atlantis”."},
                               {"row": 5, "column": "name", "message": "Required."}]
@@ -127,7 +121,7 @@ def test_more_than_ten_thousand_items_are_refused_with_413(analyst):
     response = post_batch(api_client(analyst), items)
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "at most 10000 items per batch"}
+    assert response.json() == {"detail": "at most 10000 items per batch", "errors": {}}
     assert ImportBatch.objects.count() == 0
 
 
@@ -138,13 +132,14 @@ def test_a_batch_of_exactly_the_limit_is_accepted(analyst, monkeypatch):
 
     assert post_batch(client, ITEMS, check_only=True).status_code == 201
     assert post_batch(client, [*ITEMS, {"external_id": "E-4", "name": "X", "country": "US"}]).json() == {
-        "detail": "at most 3 items per batch"}
+        "detail": "at most 3 items per batch", "errors": {}}
 
 
 def test_an_empty_batch_is_invalid(analyst):
-    body = post_batch(api_client(analyst), []).json()
+    response = post_batch(api_client(analyst), [])
 
-    assert (body["status"], body["errors"]) == ("invalid", [{"row": 0, "column": "", "message": "The file is empty."}])
+    assert (response.status_code, response.json()["status"], response.json()["errors"]) == (
+        422, "invalid", [{"row": 0, "column": "", "message": "The file is empty."}])
 
 
 def test_an_unknown_kind_is_422(analyst):
@@ -226,10 +221,10 @@ def test_an_xlsx_file_is_uploaded(analyst):
 def test_a_bad_file_through_the_api_writes_nothing(analyst):
     upload = SimpleUploadedFile("customers.csv", BAD_CSV.encode(), content_type="text/csv")
 
-    body = api_client(analyst).post("/api/imports/customers/file", {"file": upload}).json()
+    response = api_client(analyst).post("/api/imports/customers/file", {"file": upload})
 
-    assert (body["status"], body["errors"]) == (
-        "invalid", [{"row": 4, "column": "country", "message": "Unknown country “Atlantis”."}])
+    assert (response.status_code, response.json()["status"], response.json()["errors"]) == (
+        422, "invalid", [{"row": 4, "column": "country", "message": "Unknown country “Atlantis”."}])
     assert external_ids() == []
 
 
@@ -258,7 +253,7 @@ def text_of(response) -> str:
 
 
 def test_the_upload_page_offers_kinds_encodings_and_presets(analyst):
-    response = web_client(analyst).get("/imports/upload?kind=rates")
+    response = signed_in(analyst).get("/imports/upload?kind=rates")
 
     assert response.status_code == 200
     html = text_of(response)
@@ -270,7 +265,7 @@ def test_the_upload_page_offers_kinds_encodings_and_presets(analyst):
 
 
 def test_an_upload_without_a_file_shows_the_form_again(analyst):
-    response = web_client(analyst).post("/imports/upload", {"kind": "customers", "encoding": "auto",
+    response = signed_in(analyst).post("/imports/upload", {"kind": "customers", "encoding": "auto",
                                                             "mapping": "creditdesk"})
 
     assert response.status_code == 200
@@ -279,7 +274,7 @@ def test_an_upload_without_a_file_shows_the_form_again(analyst):
 
 
 def test_a_bad_file_is_shown_with_its_errors_and_no_apply_button(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
 
     response = upload_file(client, "customers.csv", BAD_CSV.encode())
 
@@ -298,7 +293,7 @@ def test_a_bad_file_is_shown_with_its_errors_and_no_apply_button(analyst):
 
 
 def test_a_good_file_is_previewed_then_applied(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
 
     location = upload_file(client, "customers.csv", CSV.encode())["Location"]
 
@@ -324,7 +319,7 @@ def test_a_good_file_is_previewed_then_applied(analyst):
 
 
 def test_the_import_list_shows_each_batch(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
     upload_file(client, "customers.csv", CSV.encode())
     upload_file(client, "bad-customers.csv", BAD_CSV.encode())
     good, bad = ImportBatch.objects.order_by("id")
@@ -339,7 +334,7 @@ def test_the_import_list_shows_each_batch(analyst):
 
 
 def test_applying_twice_in_the_browser_says_why_not(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
     upload_file(client, "customers.csv", CSV.encode())
     batch = ImportBatch.objects.get()
     client.post(f"/imports/{batch.pk}/apply")
@@ -351,7 +346,7 @@ def test_applying_twice_in_the_browser_says_why_not(analyst):
 
 
 def test_a_file_that_went_stale_before_applying_shows_its_errors(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
     upload_file(client, "customers.csv", CSV.encode())
     batch = ImportBatch.objects.get()
     CustomerFactory(external_id="OTHER", uscc=NINGBO_PORT)
@@ -365,7 +360,7 @@ def test_a_file_that_went_stale_before_applying_shows_its_errors(analyst):
 
 
 def test_a_wrong_encoding_choice_is_shown_as_a_file_error(analyst):
-    client = web_client(analyst)
+    client = signed_in(analyst)
 
     location = upload_file(client, "customers.csv", CSV.encode("gbk"), encoding="utf-8")["Location"]
 
@@ -376,13 +371,13 @@ def test_a_wrong_encoding_choice_is_shown_as_a_file_error(analyst):
 def test_get_on_apply_is_not_allowed(analyst):
     batch = stage_import(analyst, "customers", "customers.csv", CSV.encode())
 
-    assert web_client(analyst).get(f"/imports/{batch.pk}/apply").status_code == 405
+    assert signed_in(analyst).get(f"/imports/{batch.pk}/apply").status_code == 405
     assert ImportBatch.objects.get().status == ImportStatus.STAGED
 
 
 def test_an_auditor_reads_the_preview_but_cannot_apply(analyst):
     batch = stage_import(analyst, "customers", "customers.csv", CSV.encode())
-    auditor = web_client(UserFactory(username="sun.auditor", role="auditor"))
+    auditor = signed_in(UserFactory(username="sun.auditor", role="auditor"))
 
     page = auditor.get(f"/imports/{batch.pk}/")
 
@@ -395,7 +390,7 @@ def test_an_auditor_reads_the_preview_but_cannot_apply(analyst):
 
 def test_sales_cannot_see_or_apply_imports(analyst):
     batch = stage_import(analyst, "customers", "customers.csv", CSV.encode())
-    sales = web_client(UserFactory(username="li.sales", role="sales"))
+    sales = signed_in(UserFactory(username="li.sales", role="sales"))
 
     assert sales.get("/imports/").status_code == 403
     assert sales.get(f"/imports/{batch.pk}/").status_code == 403
@@ -403,3 +398,163 @@ def test_sales_cannot_see_or_apply_imports(analyst):
     assert upload_file(sales, "customers.csv", CSV.encode()).status_code == 403
     assert ImportBatch.objects.count() == 1
     assert external_ids() == []
+
+
+# --- what is kept of a file -----------------------------------------------------------------------------------
+
+
+def stored_files(settings) -> list[str]:
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    return sorted(path.name for path in imports.rglob("*") if path.is_file()) if imports.exists() else []
+
+
+def test_a_rejected_file_is_not_kept_but_its_batch_is_with_hash_counts_and_errors(analyst, settings):
+    upload = SimpleUploadedFile("customers.csv", BAD_CSV.encode(), content_type="text/csv")
+
+    body = api_client(analyst).post("/api/imports/customers/file", {"file": upload}).json()
+
+    batch = ImportBatch.objects.get()
+    assert (body["id"], batch.status, batch.sha256, batch.row_count, len(batch.errors)) == (
+        batch.pk, "invalid", hashlib.sha256(BAD_CSV.encode()).hexdigest(), 3, 1)
+    assert (batch.file.name, stored_files(settings)) == ("", [])
+
+
+def test_a_checked_file_is_kept_until_applied(analyst, settings):
+    batch = stage_import(analyst, "customers", "customers.csv", CSV.encode())
+
+    assert stored_files(settings) == [f"{batch.sha256[:16]}-customers.csv"]
+
+
+def test_a_file_gone_stale_before_applying_is_deleted(analyst, settings):
+    batch = stage_import(analyst, "customers", "customers.csv", CSV.encode())
+    CustomerFactory(external_id="OTHER", uscc=NINGBO_PORT)
+
+    signed_in(analyst).post(f"/imports/{batch.pk}/apply")
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.file.name, stored_files(settings)) == ("invalid", "", [])
+
+
+# --- cells a batch cannot hold ------------------------------------------------------------------------------
+
+
+def test_a_list_or_an_object_in_a_batch_is_a_row_error_naming_its_column(analyst):
+    items = [{**ITEMS[0], "name": ["Ningbo Port"]}, {**ITEMS[2], "local_name": {"zh": "阿克米"}}]
+
+    response = post_batch(api_client(analyst), items)
+
+    problem = "A cell holds text, a number, true, false or null, not a list or an object."
+    assert (response.status_code, response.json()["errors"]) == (
+        422, [{"row": 1, "column": "name", "message": problem}, {"row": 2, "column": "local_name", "message": problem}])
+    assert external_ids() == []
+
+
+def test_a_control_character_in_a_cell_is_a_row_error_naming_its_column(analyst):
+    response = post_batch(api_client(analyst), [{**ITEMS[2], "name": "Acme\u0000 GmbH"}])
+
+    assert response.json()["errors"] == [
+        {"row": 1, "column": "name", "message": "The cell holds the control character U+0000."}]
+
+
+# --- limits -------------------------------------------------------------------------------------------------
+
+
+def post_file(client: Client, name: str, content: bytes, **fields: str):
+    return client.post("/api/imports/customers/file", {"file": SimpleUploadedFile(name, content), **fields})
+
+
+def test_a_file_larger_than_the_limit_is_refused_with_413_unread_and_unrecorded(analyst, settings):
+    settings.CREDITDESK_IMPORT_MAX_BYTES = 100
+
+    response = post_file(api_client(analyst), "customers.csv", CSV.encode())
+
+    message = f"The file is {len(CSV.encode())}\u00a0bytes, more than 100\u00a0bytes, the most an import may be."
+    assert (response.status_code, response.json()) == (413, {"detail": message, "errors": {"__all__": [message]}})
+    assert (ImportBatch.objects.count(), stored_files(settings)) == (0, [])
+
+
+def test_a_workbook_unpacking_past_the_limit_is_refused_with_413(analyst, settings):
+    workbook = Workbook()
+    workbook.active.append(["external_id", "name", "country"])
+    for n in range(2000):
+        workbook.active.append([f"ERP-{n}", "Acme Industrial GmbH", "DE"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    settings.CREDITDESK_IMPORT_MAX_BYTES = len(buffer.getvalue()) + 1
+
+    response = post_file(api_client(analyst), "customers.xlsx", buffer.getvalue())
+
+    assert response.status_code == 413
+    assert re.fullmatch(r"The workbook unpacks to [\d.]+\xa0KB, more than [\d.]+\xa0KB, the most an import may be\.",
+                        response.json()["detail"])
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_file_of_more_rows_than_the_limit_is_refused_with_422_unrecorded(analyst, settings):
+    settings.CREDITDESK_IMPORT_MAX_ROWS = 1
+
+    response = post_file(api_client(analyst), "customers.csv", CSV.encode(), check_only="true")
+
+    message = "The file has more than 1 rows, the most an import may have."
+    assert (response.status_code, response.json()) == (422, {"detail": message, "errors": {"__all__": [message]}})
+    assert (ImportBatch.objects.count(), external_ids()) == (0, [])
+
+
+def test_a_cell_larger_than_the_limit_is_refused_with_422(analyst):
+    content = CSV.encode() + b"ERP-9,Big Co," + b"x" * 200_000 + b",,DE\n"  # past csv's own limit too
+
+    response = post_file(api_client(analyst), "customers.csv", content)
+
+    assert (response.status_code, response.json()["detail"]) == (
+        422, "Row 4 has a cell longer than 32,767 characters, the most a cell may hold.")
+
+
+def test_a_json_file_of_more_items_than_a_batch_may_hold_is_refused_with_422(analyst):
+    items = [{"external_id": f"E-{n}", "name": "X", "country": "US"} for n in range(MAX_BATCH_ITEMS + 1)]
+
+    response = post_file(api_client(analyst), "customers.json", json.dumps(items).encode())
+
+    assert (response.status_code, response.json()["detail"]) == (
+        422, "A batch holds at most 10,000 items; this one holds 10,001.")
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize(("limit", "value", "status", "message"), [
+    ("CREDITDESK_IMPORT_MAX_BYTES", 100, 413,
+     "The file is 142\u00a0bytes, more than 100\u00a0bytes, the most an import may be."),
+    ("CREDITDESK_IMPORT_MAX_ROWS", 1, 422, "The file has more than 1 rows, the most an import may have."),
+    ("CREDITDESK_IMPORT_MAX_CELL_CHARS", 20, 422,
+     "Row 2 has a cell longer than 20 characters, the most a cell may hold."),
+])
+def test_the_upload_page_answers_a_limit_with_its_status_and_message(analyst, settings, limit, value, status,
+                                                                      message):
+    setattr(settings, limit, value)
+
+    response = upload_file(signed_in(analyst), "customers.csv", CSV.encode())
+
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert ImportBatch.objects.count() == 0
+
+
+# --- the API document ---------------------------------------------------------------------------------------
+
+
+def test_the_import_operations_document_every_status_they_answer_with_its_schema(analyst):
+    paths = api_client(analyst).get("/api/openapi.json").json()["paths"]
+
+    documented = {(path, method): operation["responses"] for path, operations in paths.items()
+                  if path.startswith("/api/imports") for method, operation in operations.items()}
+    assert {operation: sorted(responses) for operation, responses in documented.items()} == {
+        ("/api/imports/", "get"): ["200", "401", "403", "422"],
+        ("/api/imports/{batch_id}", "get"): ["200", "401", "403", "404", "422"],
+        ("/api/imports/{kind}/file", "post"): ["201", "202", "400", "401", "403", "404", "413", "422"],
+        ("/api/imports/{kind}/batch", "post"): ["201", "400", "401", "403", "404", "413", "422"],
+    }
+    assert all(answer["content"]["application/json"]["schema"] for responses in documented.values()
+               for answer in responses.values())
+    for path in ("/api/imports/{kind}/file", "/api/imports/{kind}/batch"):
+        own = api.get_openapi_schema()["paths"][path]["post"]["responses"]
+        assert [ref["$ref"] for ref in own[422]["content"]["application/json"]["schema"]["anyOf"]] == [
+            "#/components/schemas/ImportRejectedOut", "#/components/schemas/ErrorOut"]
+        assert own[413]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}

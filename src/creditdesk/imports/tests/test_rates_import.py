@@ -171,3 +171,24 @@ def test_an_admin_can_import_rates(db):
     batch = run_import(admin, "rates", "rates.csv", b"currency,rate_date,rate\nUSD,2026-11-27,7.1234\n")
 
     assert batch.status == ImportStatus.APPLIED
+
+
+def test_a_rate_in_full_width_or_arabic_indic_digits_is_a_row_error(manager):
+    content = "currency,rate_date,rate\nUSD,2026-11-27,７.１２３４\nEUR,2026-11-27,٧.٨١\n".encode()
+
+    batch = run_import(manager, "rates", "rates.csv", content)
+
+    assert errors_of(batch) == [(2, "rate", "“７.１２３４”: write numbers with the digits 0–9."),
+                                (3, "rate", "“٧.٨١”: write numbers with the digits 0–9.")]
+    assert rates() == {}
+
+
+def test_a_rate_for_the_functional_currency_is_a_row_error(manager):
+    batch = run_import(manager, "rates", "rates.csv", b"currency,rate_date,rate\nCNY,2026-11-30,1.5\n")
+    assert (batch.status, batch.errors) == ("invalid", [
+        {"row": 2, "column": "currency", "message": "CNY is the functional currency: its rate is always 1."}])
+
+
+def test_a_rate_dated_more_than_a_year_ahead_is_a_row_error(manager):
+    batch = run_import(manager, "rates", "rates.csv", b"currency,rate_date,rate\nUSD,2199-01-01,7.1\n")
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "rate_date")]

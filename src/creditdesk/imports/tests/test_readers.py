@@ -8,18 +8,22 @@ text a user would have typed; JSON batches from the API become rows the same way
 """
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import re
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from creditdesk.imports.readers import Table, read_table
+from creditdesk.imports.readers import ImportLimitExceeded, Table, decode, read_table, utf8_failure
 
 SHEET = ("external_id,name,local_name,country\n"
          "ERP-1,Ningbo Port Logistics,宁波港物流有限公司,中国\n"
@@ -85,7 +89,52 @@ def test_excel_unicode_text_utf16_tab_separated_txt_is_read():
 
 
 def test_bytes_neither_utf8_nor_gb18030_ask_for_an_explicit_encoding():
-    assert refusal("x.csv", b"name\n\x80\n") == ["Cannot tell the file's encoding; choose it explicitly."]
+    assert refusal("x.csv", b"name\n\x80\n") == [
+        "Line 2 is not UTF-8, and the file does not read as Chinese text in GB18030 either.",
+        "Cannot tell the file's encoding; choose it explicitly."]
+
+
+def test_utf8_with_one_corrupt_byte_is_refused_not_read_as_gb18030():
+    """One byte of 某 overwritten with "A": as GB18030 the local name read 涓婃捣鍭愭煇娴嬭瘯鏈夐檺鍏…"""
+    good = SHEET + "ERP-3,Shanghai Test Co.,上海某某测试有限公司,中国\n"
+    content = bytearray(good.replace("宁波港物流有限公司", "宁波港务有限公司").encode())
+    content[content.index("某".encode()) + 1] = ord("A")
+    assert bytes(content).decode("gb18030").splitlines()[3].startswith("ERP-3,Shanghai Test Co.,涓婃捣鍭愭")
+    assert refusal("customers.csv", bytes(content)) == [
+        "Line 4 is not UTF-8, and the file does not read as Chinese text in GB18030 either.",
+        "Cannot tell the file's encoding; choose it explicitly."]
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_not_read_as_gb18030():
+    little_endian = SHEET.encode("utf-16-le")
+    assert little_endian.decode("gb18030").startswith("e\x00x\x00t\x00")  # how it was read before
+    for content in (little_endian, SHEET.encode("utf-16-be")):
+        assert refusal("customers.csv", content)[0] == (
+            "Line 1 is not UTF-8, and the file does not read as Chinese text in GB18030 either.")
+
+
+def test_utf8_with_a_nul_byte_is_not_text():
+    assert refusal("customers.csv", b"name,country\nAcme,DE\nBeta\x00,CN\n")[0] == (
+        "Line 3 is not UTF-8, and the file does not read as Chinese text in GB18030 either.")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (codecs.BOM_UTF8 + b"name\nAcme\n\xff\n", "Line 3 is not valid utf-8."),
+    (codecs.BOM_UTF16_LE + "name\r\nAcme\r\n".encode("utf-16-le") + b"\x00\xd8", "Line 3 is not valid utf-16."),
+    (codecs.BOM_UTF16_BE + "name\nA".encode("utf-16-be") + b"\x00", "Line 2 is not valid utf-16."),
+])
+def test_a_byte_order_mark_decides_and_a_file_that_breaks_it_is_refused_naming_the_line(content, message):
+    assert refusal("customers.csv", content) == [message]
+
+
+@pytest.mark.parametrize("text", [
+    "name,local_name\nTraditional Co,臺灣積體電路製造股份有限公司\n",  # traditional hanzi: few are in GB2312
+    "name,note\nAcme,\x01\x02\n".replace("Acme", "宁波港"),  # control characters are not text
+])
+def test_gb18030_that_does_not_read_as_simplified_chinese_text_is_refused(text):
+    content = text.encode("gb18030")
+    assert refusal("x.csv", content)[1] == "Cannot tell the file's encoding; choose it explicitly."
+    assert read_table("x.csv", content, "gb18030").encoding == "gb18030"  # chosen explicitly, it is read
 
 
 # --- encodings, chosen ------------------------------------------------------------------------------
@@ -307,3 +356,195 @@ def test_any_table_written_as_utf8_csv_reads_back_identical(records, delimiter):
 def test_any_table_written_as_gb18030_csv_reads_back_identical(records):
     table = read_table("round-trip.csv", csv_bytes(records, "gb18030"), "gb18030")
     assert (table.headers, table.rows) == as_read(records)
+
+
+# --- encodings, any bytes and any text --------------------------------------------------------------------------
+
+ENCODED = settings(max_examples=400, deadline=None)
+# text as a file holds it: any character but NUL and lone surrogates, not starting with U+FEFF (a BOM, when encoded)
+ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=1).filter(
+    lambda text: not text.startswith("\ufeff"))
+GB2312_HANZI = [bytes([lead, trail]).decode("gb2312") for lead in range(0xB0, 0xF8) for trail in range(0xA1, 0xFF)
+                if (lead, trail) < (0xD7, 0xFA) or lead > 0xD7]
+# Chinese text as Chinese Excel writes it: hanzi of GB2312, Chinese punctuation, ASCII, tabs and line breaks
+CHINESE_TEXT = st.text(st.one_of(st.sampled_from(GB2312_HANZI), st.sampled_from("，。、；：？！“”‘’（）《》【】—…·"),
+                                 st.characters(min_codepoint=0x20, max_codepoint=0x7E), st.sampled_from("\t\r\n")),
+                       min_size=1)
+BYTE_ORDER_MARKS = [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE]
+
+
+def encoded_again(text: str, used: str, original: bytes) -> bytes:
+    """The text written back in the encoding it was read in, with the byte order mark it came with."""
+    if used == "utf-16":
+        big_endian = original.startswith(codecs.BOM_UTF16_BE)
+        return (codecs.BOM_UTF16_BE + text.encode("utf-16-be") if big_endian
+                else codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    mark = codecs.BOM_UTF8 if used == "utf-8" and original.startswith(codecs.BOM_UTF8) else b""
+    return mark + text.encode(used)
+
+
+@ENCODED
+@given(mark=st.sampled_from(BYTE_ORDER_MARKS), tail=st.binary(max_size=200))
+def test_any_bytes_are_refused_or_read_as_text_that_gives_the_same_bytes_back(mark, tail):
+    content = mark + tail
+    try:
+        text, used = decode(content)
+    except ValidationError:
+        return
+    assert encoded_again(text, used, content) == content
+
+
+@ENCODED
+@given(mark=st.sampled_from(BYTE_ORDER_MARKS), tail=st.binary(max_size=200))
+def test_any_bytes_as_a_csv_file_are_read_or_refused_never_a_server_error(mark, tail):
+    with contextlib.suppress(ValidationError):
+        read_table("x.csv", mark + tail)
+
+
+@ENCODED
+@given(text=ANY_TEXT, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_any_text_in_utf8_with_or_without_bom_or_utf16_with_bom_is_recognised(text, encoding):
+    content = text.encode(encoding)  # Python's utf-16 writes the byte order mark of the machine
+    assert decode(content) == (text, encoding.removesuffix("-sig"))
+
+
+@ENCODED
+@given(text=ANY_TEXT)
+def test_any_text_in_big_endian_utf16_with_bom_is_recognised(text):
+    assert decode(codecs.BOM_UTF16_BE + text.encode("utf-16-be")) == (text, "utf-16")
+
+
+@ENCODED
+@given(text=CHINESE_TEXT)
+def test_chinese_text_in_gb18030_is_recognised_unless_its_bytes_are_also_utf8(text):
+    content = text.encode("gb18030")
+    assume(utf8_failure(content) is not None)  # "一一" is D2 BB D2 BB: valid UTF-8 too, and UTF-8 wins
+    assert decode(content) == (text, "gb18030")
+
+
+# --- limits ---------------------------------------------------------------------------------------------------
+
+
+def limit_refusal(file_name: str, content: bytes) -> tuple[int, list[str]]:
+    with pytest.raises(ImportLimitExceeded) as caught:
+        read_table(file_name, content)
+    return caught.value.status, caught.value.messages
+
+
+def test_a_csv_of_as_many_rows_as_the_limit_is_read_and_one_more_is_refused(settings):
+    settings.CREDITDESK_IMPORT_MAX_ROWS = 3
+    three = b"name\nA\n\n\nB\nC\n"  # blank lines are not rows
+
+    assert [number for number, _cells in read_table("x.csv", three).rows] == [2, 5, 6]
+    assert limit_refusal("x.csv", three + b"D\n") == (
+        422, ["The file has more than 3 rows, the most an import may have."])
+
+
+def xlsx_of_rows(count: int) -> bytes:
+    """A workbook whose one sheet repeats a one-cell row: three million of them pack into a few hundred KB."""
+    template = zipfile.ZipFile(io.BytesIO(xlsx(["name"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in template.infolist():
+            if part.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(part, template.read(part))
+                continue
+            with out.open(part.filename, "w") as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                            b'<sheetData><row><c t="inlineStr"><is><t>name</t></is></c></row>')
+                for _start in range(0, count, 100_000):
+                    sheet.write(b'<row><c><v>1</v></c></row>' * 100_000)
+                sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def test_an_xlsx_of_three_million_rows_stops_at_the_row_limit_without_holding_them(settings):
+    settings.CREDITDESK_IMPORT_MAX_ROWS = 10_000
+    content = xlsx_of_rows(3_000_000)
+    assert len(content) < 1_000_000
+
+    tracemalloc.start()
+    try:
+        assert limit_refusal("rows.xlsx", content) == (
+            422, ["The file has more than 10,000 rows, the most an import may have."])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000
+
+
+def test_an_xlsx_claiming_the_whole_sheet_as_its_size_is_read_by_its_rows():
+    content = xlsx(["name", "country"], ["Acme", "DE"])
+    with zipfile.ZipFile(io.BytesIO(content)) as original:
+        parts = {part.filename: original.read(part) for part in original.infolist()}
+    sheet, claimed = re.subn(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>',
+                             parts["xl/worksheets/sheet1.xml"].decode())
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    assert claimed == 1
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
+
+    assert read_table("x.xlsx", buffer.getvalue()) == Table(["name", "country"], [(2, ["Acme", "DE"])], "xlsx")
+
+
+def test_a_cell_of_five_megabytes_is_refused_and_the_csv_field_limit_stays_as_it_was():
+    before = csv.field_size_limit()
+
+    assert limit_refusal("x.csv", b"name,note\nAcme," + b"x" * 5_000_000 + b"\n") == (
+        422, ["Row 2 has a cell longer than 32,767 characters, the most a cell may hold."])
+    assert csv.field_size_limit() == before
+
+
+@pytest.mark.parametrize(("file_name", "content"), [
+    ("x.csv", b"name,note\nAcme,0123456789\nBeta,0123456789A\n"),
+    ("x.xlsx", xlsx(["name", "note"], ["Acme", "0123456789"], ["Beta", "0123456789A"])),
+    ("x.json", b'[{"name": "Acme", "note": "0123456789"}, {"name": "Beta", "note": "0123456789A"}]'),
+])
+def test_a_cell_longer_than_the_limit_is_refused_naming_its_row(settings, file_name, content):
+    settings.CREDITDESK_IMPORT_MAX_CELL_CHARS = 10
+    row = 2 if file_name == "x.json" else 3  # JSON items count from 1, spreadsheet rows after the header
+
+    assert limit_refusal(file_name, content) == (
+        422, [f"Row {row} has a cell longer than 10 characters, the most a cell may hold."])
+
+
+def test_a_json_file_of_more_than_ten_thousand_items_is_refused():
+    items = json.dumps([{"external_id": f"E-{n}", "name": "X"} for n in range(10_001)]).encode()
+
+    assert limit_refusal("batch.json", items) == (422, ["A batch holds at most 10,000 items; this one holds 10,001."])
+
+
+# --- cells a row cannot hold ------------------------------------------------------------------------------------
+
+
+def test_json_lists_and_objects_are_problems_of_their_cells_not_text():
+    items = [{"number": ["x"], "customer": "ACME", "note": {"a": 1}}, {"number": "F-2", "customer": "ACME"}]
+
+    table = read_table("batch.json", json.dumps(items).encode())
+
+    assert table.rows == [(1, ["", "ACME", ""]), (2, ["F-2", "ACME", ""])]
+    problem = "A cell holds text, a number, true, false or null, not a list or an object."
+    assert table.problems == {(1, 0): problem, (1, 2): problem}
+
+
+@pytest.mark.parametrize("file_name", ["x.csv", "x.json"])
+def test_control_characters_are_problems_of_their_cells(file_name):
+    content = (b'[{"name": "Ac\\u0000me", "note": "tab\\there"}, {"name": "B\\u001bta", "note": "x"}]'
+               if file_name == "x.json" else b"name,note\nAc\x00me,tab\there\nB\x1bta,x\n")
+    first = 1 if file_name == "x.json" else 2
+
+    table = read_table(file_name, content, "utf-8")  # detected, a NUL makes a CSV file not text at all
+
+    assert table.problems == {(first, 0): "The cell holds the control character U+0000.",
+                              (first + 1, 0): "The cell holds the control character U+001B."}
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(min_value=0), value=st.integers(min_value=0, max_value=255))
+def test_a_workbook_with_any_byte_changed_is_read_or_refused_never_a_server_error(position, value):
+    content = bytearray(xlsx(["name", "country"], ["Acme", "DE"], ["宁波港", "CN"]))
+    content[position % len(content)] = value
+    with contextlib.suppress(ValidationError):
+        read_table("x.xlsx", bytes(content))

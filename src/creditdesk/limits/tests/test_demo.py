@@ -90,6 +90,11 @@ def test_standing_limits_are_approved_in_their_band_by_someone_else_and_some_are
     assert CreditLimit.objects.filter(status=LimitStatus.ACTIVE, review_on__lte=TODAY + dt.timedelta(days=30))
     assert all(limit.amount == tidy(limit.amount) for limit in CreditLimit.objects.all())
     assert CreditLimit.objects.filter(status=LimitStatus.REQUESTED, approver_roles__contains="cfo").exists()
+    assert set(CreditLimit.objects.filter(approver_roles__contains="cfo").values_list("approval_rule", flat=True)) == {
+        "each"}
+    by_each = standing.filter(approval_rule="each")
+    assert by_each and all(list(limit.approvals.values_list("role", flat=True)) == ["credit_manager", "cfo"]
+                           for limit in by_each)
 
 
 def test_statements_pass_the_analysts_checks_and_weaker_payers_have_weaker_ones():

@@ -1,7 +1,7 @@
 """Credit limits: who may approve what, maker ≠ checker, the limit history and the daily calendar.
 
 Default authority (functional currency CNY): up to 500,000 an analyst or the credit manager; up to
-5,000,000 the credit manager; above that the credit manager and the CFO, two different people.
+5,000,000 the credit manager; above that one approval from each of the credit manager and the CFO.
 """
 
 import datetime as dt
@@ -73,15 +73,15 @@ def test_a_small_limit_needs_one_approval_from_someone_other_than_the_requester(
 
 def test_a_larger_limit_is_beyond_an_analysts_authority(analyst, second_analyst, manager, customer):
     limit = ask(analyst, customer, "2000000.00")
-    with pytest.raises(PermissionDenied, match="must be approved by: credit_manager"):
+    with pytest.raises(PermissionDenied, match="must be approved by: Credit manager"):
         approve_limit(second_analyst, limit)
     approve_limit(manager, limit)
     assert CreditLimit.objects.get(pk=limit.pk).status == LimitStatus.ACTIVE
 
 
-def test_the_largest_limits_need_two_different_people(analyst, manager, cfo, customer):
+def test_the_largest_limits_need_the_credit_manager_and_the_cfo(analyst, manager, cfo, customer):
     limit = ask(analyst, customer, "8000000.00")
-    assert (limit.approvals_required, limit.approver_roles) == (2, "credit_manager,cfo")
+    assert (limit.approvals_required, limit.approver_roles, limit.approval_rule) == (2, "credit_manager,cfo", "each")
     approve_limit(manager, limit)
     assert CreditLimit.objects.get(pk=limit.pk).status == LimitStatus.REQUESTED
     with pytest.raises(PermissionDenied, match="already approved"):

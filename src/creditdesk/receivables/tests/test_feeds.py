@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from creditdesk.accounts.services import create_api_token
 from creditdesk.audit.models import AuditEntry
@@ -309,3 +310,16 @@ def test_two_files_checked_at_once_each_create_only_their_own_new_customers(mana
     assert (applied.status, list(Customer.objects.values_list("external_id", flat=True))) == (
         "applied", ["1111-AAAAA"])
     assert list(Invoice.objects.values_list("number", "customer__external_id")) == [("9001", "1111-AAAAA")]
+
+
+def test_an_invoice_dated_more_than_a_year_ahead_is_a_row_error(manager, acme):
+    day = timezone.localdate() + dt.timedelta(days=400)
+    batch = feed(manager, "invoices", f"number,customer,invoice_date,gross_amount\nF-1,ACME,{day},100.00\n")
+    latest = timezone.localdate() + dt.timedelta(days=366)
+    assert errors(batch) == [(2, "invoice_date", f"{day} is not between 1900-01-01 and {latest}.")]
+    assert ledger_counts() == (0, 0, 0, 0, 0)
+
+
+def test_a_payment_before_1900_is_a_row_error(manager, acme):
+    batch = feed(manager, "payments", "external_id,customer,received_on,amount\nP-1,ACME,1899-12-31,100.00\n")
+    assert [(row, column) for row, column, _message in errors(batch)] == [(2, "received_on")]

@@ -4,10 +4,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creditdesk.imports.kinds import KINDS
 from creditdesk.imports.models import ImportStatus
+from creditdesk.imports.readers import refuse_too_large
 from creditdesk.imports.services import run_import, stage_import
 
 
@@ -30,7 +32,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"no file {path}")
         action = stage_import if options["check"] else run_import
-        batch = action(user, options["kind"], path.name, path.read_bytes(), options["encoding"], options["mapping"])
+        try:
+            refuse_too_large(path.stat().st_size)
+            batch = action(user, options["kind"], path.name, path.read_bytes(), options["encoding"], options["mapping"])
+        except ValidationError as refusal:  # a file past a limit, an unknown mapping: nothing recorded
+            raise CommandError(" ".join(refusal.messages)) from None
         for error in batch.errors:
             self.stderr.write(f"row {error['row']} {error['column']}: {error['message']}")
         self.stdout.write(
