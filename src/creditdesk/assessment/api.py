@@ -42,7 +42,7 @@ from creditdesk.assessment.services import (
     enter_statement,
     record_rating,
 )
-from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, paginate, text
+from creditdesk.core.api import Body, Day, Id, Money, MoneyIn, Page, PageParams, column_text, omissible, paginate, text
 from creditdesk.core.bounds import SHORT_TEXT, SMALLINT_MAX
 from creditdesk.core.permissions import require
 from creditdesk.core.types import AuthedRequest
@@ -92,19 +92,19 @@ class CorrectionIn(Body):
     """Only the fields sent change; a change needs the reason."""
 
     reason: str = text(SHORT_TEXT, default="")
-    period_end: Day | None = None
-    period_months: int | None = Field(None, ge=1, le=MAX_PERIOD_MONTHS)
-    currency: str | None = text(3, default=None)
-    audited: bool | None = None
-    source: str | None = column_text(FinancialStatement, "source", default=None)
+    period_end: Day = omissible()
+    period_months: int = omissible(ge=1, le=MAX_PERIOD_MONTHS)
+    currency: str = text(3, default=None)
+    audited: bool = omissible()
+    source: str = column_text(FinancialStatement, "source", default=None)
     current_assets: Line = amount()
     cash: Line = amount()
     receivables: Line = amount()
     inventory: Line = amount()
-    total_assets: Line = amount()
+    total_assets: MoneyIn = amount()
     current_liabilities: Line = amount()
-    total_liabilities: Line = amount()
-    equity: Line = amount()
+    total_liabilities: MoneyIn = amount()
+    equity: MoneyIn = amount()
     retained_earnings: Line = amount()
     revenue: Line = amount()
     gross_profit: Line = amount()

@@ -57,6 +57,11 @@ Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Day = Annotated[dt.date, Strict(False), Field(ge=EARLIEST_DAY, le=LATEST_DAY), BeforeValidator(iso_day)]
 
 
+def omissible(**constraints: Any) -> Any:
+    """A field a change may leave out but never send as null: the column always holds a value."""
+    return Field(None, **constraints)
+
+
 def text(max_length: int, *, min_length: int = 0, default: Any = ..., description: str | None = None) -> Any:
     """A string field of the API with its length and no control characters."""
     return Field(default, min_length=min_length, max_length=max_length, pattern=NO_CONTROL_CHARACTERS,

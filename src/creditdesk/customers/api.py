@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from creditdesk.core.api import Body, Day, Id, Page, PageParams, column_text, paginate, text
+from creditdesk.core.api import Body, Day, Id, Page, PageParams, column_text, omissible, paginate, text
 from creditdesk.core.bounds import PAYMENT_TERMS_MAX_DAYS, SHORT_TEXT
 from creditdesk.core.types import Actor, AuthedRequest
 from creditdesk.customers import selectors, services
@@ -75,25 +75,27 @@ class CustomerOut(Schema):
 
 
 class CustomerPatch(Body):
-    code: str | None = column_text(Customer, "code", default=None)
+    """Only the fields sent change; null clears a field that may be empty of a value (an id, a date, a person)."""
+
+    code: str = column_text(Customer, "code", default=None)
     external_id: str | None = column_text(Customer, "external_id", default=None)
-    name: str | None = column_text(Customer, "name", min_length=1, default=None)
-    local_name: str | None = column_text(Customer, "local_name", default=None)
+    name: str = column_text(Customer, "name", min_length=1, default=None)
+    local_name: str = column_text(Customer, "local_name", default=None)
     uscc: str | None = column_text(Customer, "uscc", default=None)
-    registration_number: str | None = column_text(Customer, "registration_number", default=None)
-    tax_number: str | None = column_text(Customer, "tax_number", default=None)
-    country: str | None = column_text(Customer, "country", default=None)
-    industry: str | None = column_text(Customer, "industry", default=None)
-    size: str | None = column_text(Customer, "size", default=None)
+    registration_number: str = column_text(Customer, "registration_number", default=None)
+    tax_number: str = column_text(Customer, "tax_number", default=None)
+    country: str = column_text(Customer, "country", default=None)
+    industry: str = column_text(Customer, "industry", default=None)
+    size: str = column_text(Customer, "size", default=None)
     founded_on: Day | None = None
-    address: str | None = column_text(Customer, "address", default=None)
-    language: str | None = column_text(Customer, "language", default=None)
-    currency: str | None = text(3, default=None)
-    payment_terms_days: int | None = Field(None, ge=0, le=PAYMENT_TERMS_MAX_DAYS)
+    address: str = column_text(Customer, "address", default=None)
+    language: str = column_text(Customer, "language", default=None)
+    currency: str = text(3, default=None)
+    payment_terms_days: int = omissible(ge=0, le=PAYMENT_TERMS_MAX_DAYS)
     owner: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
     analyst: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
     collector: str | None = Field(None, max_length=150, description="username; empty or null: nobody")
-    status: str | None = column_text(Customer, "status", default=None)
+    status: str = column_text(Customer, "status", default=None)
     parent_id: Id | None = None
     reason: str = text(SHORT_TEXT, default="")
 

@@ -197,3 +197,14 @@ def test_a_customer_reference_that_only_looks_like_an_id_is_no_customer(api, cus
                      content_type="application/json")
     assert check.status_code == 404
     assert api.get(f"/api/limits/?customer={reference}").status_code == 404
+
+
+@pytest.mark.parametrize("field", ["size", "name", "payment_terms_days", "currency"])
+def test_null_for_a_field_that_always_has_a_value_is_refused(api, customer, field):
+    response = api.patch(f"/api/customers/{customer.pk}", {field: None}, content_type="application/json")
+    assert list(errors_of(response)) == [field]
+
+
+def test_null_clears_a_field_that_may_be_empty(api, customer):
+    response = api.patch(f"/api/customers/{customer.pk}", {"external_id": None}, content_type="application/json")
+    assert (response.status_code, response.json()["external_id"]) == (200, None)
