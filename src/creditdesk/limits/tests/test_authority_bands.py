@@ -236,6 +236,13 @@ def test_the_inbox_page_says_the_rule_and_what_it_waits_for(analyst, manager, cu
     assert f'data-limit="{small.pk}"' in manager_page and f'data-limit="{largest.pk}"' not in manager_page
 
 
+def test_the_limits_tab_says_what_a_request_waits_for_to_those_who_cannot_approve(analyst, manager, customer):
+    approve_limit(manager, ask(analyst, customer, "9000000.00"))
+    page = signed_in(UserFactory(username="wu.auditor", role="auditor")).get(f"/customers/{customer.pk}/limits/")
+    assert ('<td class="wrap">One approval each from: Credit manager ✓, CFO / finance director — waiting</td>'
+            in page.content.decode())
+
+
 def test_the_inbox_page_in_chinese(analyst, manager, customer):
     approve_limit(manager, ask(analyst, customer, "9000000.00"))
     client = signed_in(UserFactory(username="zhao.cfo", role="cfo"))
